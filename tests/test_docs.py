@@ -22,7 +22,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 def site():
     r = subprocess.run([sys.executable, str(ROOT / "tools" / "docs.py")], cwd=ROOT, capture_output=True, text=True, timeout=1200)
     assert r.returncode == 0, f"docs build failed:\n{r.stdout[-3000:]}\n{r.stderr[-5000:]}"
-    out = ROOT / "_proc" / "_docs"
+    out = ROOT / "_docs"
     assert (out / "index.html").exists(), f"no index.html in {out}: {sorted(p.name for p in out.glob('*'))[:30]}"
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Build the documentation site offline.
 
-    python tools/docs.py            # nbdev's notebook processing into _proc/, then smalldocs -> _proc/_docs
+    python tools/docs.py            # nbdev's notebook processing into _proc/, then smalldocs -> _docs/
 
 This is what `nbdev-proc-nbs` does (refresh nbdev.yml, the module index and sidebar.yml, then process the notebooks
 into _proc/), minus its first step, which installs Quarto by downloading a binary. The site is then rendered from
@@ -27,11 +27,39 @@ def proc_nbs():
     return Path(_proc(cfg.nbs_path, n_workers=0))
 
 
+def stage(proc: Path) -> Path:
+    """Copy the processed notebooks to _docs_src/, naming each page by its `output-file` front matter (smalldocs
+    does not read that key, Quarto does), so both renderers give the same URLs: 05_cka.ipynb -> cka.html."""
+    import json, re, yaml
+    dst = ROOT / "_docs_src"
+    if dst.exists(): shutil.rmtree(dst)
+    shutil.copytree(proc, dst, ignore=shutil.ignore_patterns("_docs", "_site"))
+    renames = {}
+    for nb in sorted(dst.glob("*.ipynb")):
+        cells = json.loads(nb.read_text())["cells"]
+        src = "".join(cells[0]["source"]) if cells else ""
+        m = re.search(r"^output-file:\s*(\S+)\.html\s*$", src, re.M)
+        if m and m.group(1) != nb.stem:
+            nb.rename(nb.with_name(m.group(1) + ".ipynb")); renames[nb.name] = m.group(1) + ".ipynb"
+    sb = dst / "sidebar.yml"
+    if sb.exists():
+        cfg = yaml.safe_load(sb.read_text())
+        cont = cfg["website"]["sidebar"]["contents"]
+        cfg["website"]["sidebar"]["contents"] = [renames.get(c, c) if isinstance(c, str) else c for c in cont]
+        sb.write_text(yaml.dump(cfg, sort_keys=False))
+    return dst
+
+
 def render(proc: Path) -> Path:
-    smalldocs = shutil.which("smalldocs") or str(Path(sys.executable).with_name("smalldocs"))
-    subprocess.run([smalldocs, "render", "--quiet", str(proc)], check=True)
+    "Render the staged site with smalldocs into _docs/ (nbdev's doc_path)."
     from nbdev.config import get_config
-    return proc / get_config().doc_path.name
+    src = stage(proc)
+    smalldocs = shutil.which("smalldocs") or str(Path(sys.executable).with_name("smalldocs"))
+    subprocess.run([smalldocs, "render", "--quiet", str(src)], check=True)
+    out = ROOT / get_config().doc_path.name
+    if out.exists(): shutil.rmtree(out)
+    shutil.move(str(src / get_config().doc_path.name), out)
+    return out
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@
     python tools/nbtext.py to-text nbs/05_cka.ipynb  /tmp/05_cka.py   # notebook -> text
     python tools/nbtext.py to-nb   /tmp/05_cka.py    nbs/05_cka.ipynb # text -> notebook (keeps outputs of unchanged cells)
 
-Text format: cells start with a line `# %%` (code) or `# %% [markdown]` (markdown); markdown lines are
-written as-is (no comment prefix). The notebook in nbs/ stays the source of truth; the text file is a scratch copy.
+Text format (jupytext "percent" style): cells start with a line `# %%` (code) or `# %% [markdown]` (markdown);
+markdown lines carry a `# ` comment prefix (`#` alone for an empty line), which to-nb strips. Markdown written
+without the prefix is kept as-is. The notebook in nbs/ stays the source of truth; the text file is a scratch copy.
 """
 import json, sys
 from pathlib import Path
@@ -20,9 +21,19 @@ def nb_to_text(nb_path, txt_path):
     out = []
     for c in nb.cells:
         out.append(MD if c.cell_type == "markdown" else CODE)
-        out.append(c.source.rstrip("\n"))
+        src = c.source.rstrip("\n")
+        if c.cell_type == "markdown": src = "\n".join(("# " + l) if l else "#" for l in src.split("\n"))
+        out.append(src)
         out.append("")
     Path(txt_path).write_text("\n".join(out))
+
+
+def strip_md_prefix(src):
+    "Remove the `# ` comment prefix from a markdown cell written in percent style (every line `#` or `# ...`)."
+    lines = src.split("\n")
+    if lines and all(l == "#" or l.startswith("# ") for l in lines) and (len(lines) > 1 or lines[0].startswith("# #")):
+        return "\n".join(l[2:] if l.startswith("# ") else "" for l in lines)
+    return src
 
 
 def text_to_nb(txt_path, nb_path):
@@ -32,6 +43,7 @@ def text_to_nb(txt_path, nb_path):
     def flush():
         if kind is None: return
         src = "\n".join(buf).strip("\n")
+        if kind == "markdown": src = strip_md_prefix(src)
         cells.append((kind, src))
 
     for ln in lines:
