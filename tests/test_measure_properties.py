@@ -1,0 +1,138 @@
+"""Property-based suite over every registered activation measure (those with no `requires`).
+
+For each measure in `repsim.core.MEASURES` it checks, with hypothesis (100 examples per property):
+- identity: m(X, X) equals the declared `identity`;
+- symmetry: m(X, Y) == m(Y, X) for measures declared symmetric;
+- every declared invariance, applied to either side (orthogonal, isotropic scaling, translation, invertible linear,
+  column permutation);
+and, deterministically, that every *undeclared* invariance fails on some input.
+
+Measures that refuse n <= p (the CCA family) are detected by probing them with a wide matrix; they get only tall
+data (n > p1 + p2 + 2), all other measures get tall and wide data.
+"""
+import importlib, pkgutil
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st, HealthCheck
+
+import repsim
+import repsim.cka, repsim.cca, repsim.procrustes  # noqa: F401  (the structural indices)
+from repsim.core import MEASURES, INVARIANCES
+
+# every other measure module that exists registers itself on import
+for _m in pkgutil.iter_modules(repsim.__path__):
+    if not _m.name.startswith("_") and _m.name not in ("cli",):
+        importlib.import_module(f"repsim.{_m.name}")
+
+torch.set_num_threads(1)   # tiny matrices: thread start-up dominates, and CI has 2 shared cores
+
+NAMES = sorted(n for n, m in MEASURES.items() if not m.requires)
+TOL = 1e-6
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _accepts_wide(name):
+    g = np.random.default_rng(0)
+    X, Y = g.normal(size=(6, 10)), g.normal(size=(6, 9))
+    try:
+        MEASURES[name](X, Y)
+        return True
+    except ValueError:
+        return False
+
+
+WIDE_OK = {n: _accepts_wide(n) for n in NAMES}
+
+
+def test_registry_covers_the_structural_indices():
+    for n in ["linear_cka", "linear_cka_debiased", "rbf_cka", "mean_cca", "cca_r2", "svcca", "pwcca", "procrustes_distance"]:
+        assert n in NAMES
+    assert not WIDE_OK["mean_cca"] and not WIDE_OK["pwcca"] and WIDE_OK["linear_cka"]
+
+
+def make_pair(seed, name, wide=False):
+    "A related pair (X, Y) of well-conditioned Gaussian activations; tall (n > p1 + p2 + 2) unless `wide`."
+    g = np.random.default_rng(seed)
+    if wide and WIDE_OK[name]:
+        n = int(g.integers(max(MEASURES[name].min_n, 4), 9)); p1, p2 = int(g.integers(n + 1, 14)), int(g.integers(n + 1, 14))
+    else:
+        p1, p2 = int(g.integers(1, 5)), int(g.integers(1, 5))
+        n = int(g.integers(max(MEASURES[name].min_n, 2 * max(p1, p2) + 3, 8), 30))
+    X = g.normal(size=(n, p1)) * g.uniform(0.5, 2, size=p1) + g.normal(size=p1)
+    Y = X @ g.normal(size=(p1, p2)) + g.uniform(0.3, 1.5) * g.normal(size=(n, p2))
+    return X, Y
+
+
+def transform(Z, kind, g):
+    "Apply one random transformation of the kind named in `repsim.core.INVARIANCES` to the columns of Z."
+    n, p = Z.shape
+    if kind == "orthogonal":
+        Q, R = np.linalg.qr(g.normal(size=(p, p)))
+        return Z @ (Q * np.sign(np.diag(R)))
+    if kind == "isotropic_scaling":
+        return Z * g.uniform(0.1, 10)
+    if kind == "translation":
+        return Z + g.normal(size=p) * g.uniform(0.5, 10)
+    if kind == "invertible_linear":
+        Q1, _ = np.linalg.qr(g.normal(size=(p, p))); Q2, _ = np.linalg.qr(g.normal(size=(p, p)))
+        return Z @ (Q1 * g.uniform(0.3, 3, size=p)) @ Q2
+    if kind == "permutation":
+        return Z[:, g.permutation(p)]
+    raise ValueError(kind)
+
+
+seeds = st.integers(0, 2**32 - 1)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@SETTINGS
+@given(seed=seeds, wide=st.booleans())
+def test_identity(name, seed, wide):
+    m = MEASURES[name]
+    X, _ = make_pair(seed, name, wide)
+    assert abs(m(X, X) - m.identity) < TOL, f"{name}(X, X) = {m(X, X)}, declared identity {m.identity}"
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if MEASURES[n].symmetric])
+@SETTINGS
+@given(seed=seeds, wide=st.booleans())
+def test_symmetry(name, seed, wide):
+    m = MEASURES[name]
+    X, Y = make_pair(seed, name, wide)
+    assert abs(m(X, Y) - m(Y, X)) < TOL
+
+
+DECLARED = [(n, inv) for n in NAMES for inv in MEASURES[n].invariances]
+
+
+@pytest.mark.parametrize("name,inv", DECLARED)
+@SETTINGS
+@given(seed=seeds, wide=st.booleans(), side=st.sampled_from(["X", "Y"]))
+def test_declared_invariance(name, inv, seed, wide, side):
+    m = MEASURES[name]
+    X, Y = make_pair(seed, name, wide)
+    g = np.random.default_rng(seed + 1)
+    base = m(X, Y)
+    moved = m(transform(X, inv, g), Y) if side == "X" else m(X, transform(Y, inv, g))
+    assert abs(moved - base) < TOL, f"{name} not invariant to {inv} of {side}: {base} -> {moved}"
+
+
+UNDECLARED = [(n, inv) for n in NAMES for inv in INVARIANCES if inv not in MEASURES[n].invariances]
+
+
+@pytest.mark.parametrize("name,inv", UNDECLARED)
+def test_undeclared_invariance_fails_somewhere(name, inv):
+    "An invariance a measure does not declare must actually break on some input (so declarations are complete)."
+    m = MEASURES[name]
+    worst = 0.0
+    for seed in range(20):
+        X, Y = make_pair(seed, name)
+        g = np.random.default_rng(1000 + seed)
+        base = m(X, Y)
+        for side in ("X", "Y"):
+            moved = m(transform(X, inv, g), Y) if side == "X" else m(X, transform(Y, inv, g))
+            worst = max(worst, abs(moved - base))
+        if worst > 1e-3: return
+    pytest.fail(f"{name} is invariant to {inv} on every input tried (largest change {worst:.2e}); declare it.")
