@@ -82,12 +82,13 @@ def _instances():
 INSTANCES = _instances()
 
 
+@pytest.mark.parametrize("method", ["exact", "gram"])
 @pytest.mark.parametrize("seed,X,Y,eps", INSTANCES, ids=[f"s{s}-e{e}" for s, _, _, e in INSTANCES])
-def test_max_match_is_union_of_all_matches(seed, X, Y, eps):
+def test_max_match_is_union_of_all_matches(seed, X, Y, eps, method):
     allm = brute_force_matches(X, Y, eps)
     ux = frozenset().union(*[m[0] for m in allm]) if allm else frozenset()
     uy = frozenset().union(*[m[1] for m in allm]) if allm else frozenset()
-    m = max_match(X, Y, eps)
+    m = max_match(X, Y, eps, method=method)
     assert (frozenset(m.x_idx.tolist()), frozenset(m.y_idx.tolist())) == (ux, uy)
     assert m.score == pytest.approx((len(ux) + len(uy)) / (X.shape[1] + Y.shape[1]))
     if allm: assert (ux, uy) in set(allm)       # the union is itself a match
@@ -232,13 +233,41 @@ def test_full_match_at_max_epsilon(pair):
     X, Y, _ = pair
     m = max_match(X, Y, 0.5)
     dx, dy = relative_distances(X, Y)
-    assert m.max_epsilon == pytest.approx(max(dx.max(), dy.max()), abs=1e-12)
+    assert m.max_epsilon == pytest.approx(max(dx.max(), dy.max()), abs=1e-8)
+    assert m.max_epsilon >= max(dx.max(), dy.max()) - 1e-12
     if m.max_epsilon < 1 - 1e-9:
         assert max_match(X, Y, m.max_epsilon).score == 1.0
         assert max_match(X, Y, min(0.999999, m.max_epsilon + 0.01)).score == 1.0
     # below it, some neuron is too far from the other full layer: never a full match
     if m.max_epsilon > 1e-6:
         assert max_match(X, Y, max(0.0, m.max_epsilon - 1e-6)).score < 1.0
+
+
+@PROP
+@given(layer_pairs(), st.floats(0.0, 0.95))
+def test_gram_and_exact_routes_agree(pair, eps):
+    X, Y, _ = pair
+    a, b = max_match(X, Y, eps, method="exact"), max_match(X, Y, eps, method="gram")
+    assert a.x_idx.tolist() == b.x_idx.tolist() and a.y_idx.tolist() == b.y_idx.tolist()
+    assert a.max_epsilon == pytest.approx(b.max_epsilon, abs=1e-8)
+
+
+def test_gram_route_on_ill_conditioned_and_near_threshold_neurons():
+    "Near-duplicate neurons (Gram cannot certify) and a neuron at distance eps +- 1e-9 are decided exactly."
+    r = np.random.default_rng(1)
+    n = 500
+    X = r.normal(size=(n, 3))
+    d = r.normal(size=n); d -= X @ np.linalg.lstsq(X, d, rcond=None)[0]; d /= np.linalg.norm(d)
+    x0 = X[:, 0] / np.linalg.norm(X[:, 0])
+    Y = np.c_[X[:, :2], X[:, 2] + 1e-7 * d, X[:, 2]]            # y2 - y3 = 1e-7 d: a tiny but real direction
+    Xd = np.c_[X, d]                                            # d is in span(Y) only through that tiny direction
+    a, b = max_match(Xd, Y, 0.01, method="exact"), max_match(Xd, Y, 0.01, method="gram")
+    assert a.x_idx.tolist() == b.x_idx.tolist() == [0, 1, 2, 3]
+    # z at distance exactly 0.3 from span(X) (up to rounding): in at eps = 0.3 + 1e-9, out at 0.3 - 1e-9
+    z = np.sqrt(1 - 0.09) * x0 + 0.3 * d
+    for method in ("exact", "gram"):
+        assert 0 in max_match(np.c_[z], X, 0.3 + 1e-9, method=method).x_idx
+        assert max_match(np.c_[z], X, 0.3 - 1e-9, method=method).size == 0
 
 
 @PROP
