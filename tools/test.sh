@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${REPSIM_VENV:-$HOME/.cache/repsim-venv}"
 export PATH="$VENV/bin:$PATH"
+# one BLAS/OpenMP thread per pytest worker: two workers on two cores (torch oversubscribes otherwise)
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-1}"
 echo "[test] nbdev-export && nbdev-clean must leave no diff"
 nbdev-export
 nbdev-clean
