@@ -1,0 +1,35 @@
+"""House rules every chapter notebook follows (design.md): imports sit in cells of their own.
+
+The docs build (nbdev's processing) executes every cell that contains an import, outside the notebook's flow; a cell
+that mixes imports with other code would run without the variables it needs and break the site.
+"""
+import ast, json
+
+import pytest
+
+from conftest import NBS
+
+NOTEBOOKS = sorted(p.name for p in NBS.glob("*.ipynb"))
+
+
+def _code_cells(nb):
+    for i, c in enumerate(json.loads((NBS / nb).read_text())["cells"]):
+        if c["cell_type"] == "code":
+            yield i, "".join(c["source"])
+
+
+def _directives(src):
+    return {l[3:].strip().split()[0] for l in src.splitlines() if l.startswith("#| ") and l[3:].strip()}
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS)
+def test_imports_in_their_own_cells(nb):
+    bad = []
+    for i, src in _code_cells(nb):
+        if _directives(src) & {"export", "exports", "exporti", "exec_doc"}: continue
+        try: tree = ast.parse("\n".join(l for l in src.splitlines() if not l.lstrip().startswith(("%", "!"))))
+        except SyntaxError: continue
+        has_import = any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(tree))
+        only_imports = all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body)
+        if has_import and not only_imports: bad.append((i, src.splitlines()[0][:80]))
+    assert not bad, f"{nb}: cells mixing imports with other code (move the imports to a cell of their own): {bad}"
