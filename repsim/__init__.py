@@ -8,6 +8,8 @@ Modules:
 - `repsim.cli`: `repsim compare` trains (or loads from the cache) two networks, compares every layer pair with the chosen measures, prints the layer × layer tables and writes a CSV and heatmaps. `repsim measures` lists the registry.
 - `repsim.compare`: `compare` runs every registered measure over every model pair and layer pair and returns one tidy table: one row per (model pair × layer pair × measure). Plots read that table.
 - `repsim.core`: The plumbing every chapter relies on: turning user input into checked float64 matrices, the registry where each measure declares its properties once, and the `ci`/`full` experiment scales.
+- `repsim.data`: Offline datasets that work on any machine (digits, MNIST, MNIST-1D), torchvision datasets where they can be downloaded (a clear error, never a hang, where they cannot), deterministic train/val/test splits, and a registry of batch-wise augmentations — including ones that *hurt* digit recognition, which the transferred-discrepancy experiments need.
+- `repsim.layerid`: The sanity benchmark of Kornblith et al. (2019): in networks of one architecture trained from different seeds, a good similarity measure finds, for every layer of one network, the same layer of the other network.
 - `repsim.models`: MLPs, the Tiny-10 CNN, VGG-11/16, plain and residual CIFAR nets, sized for 28×28 and 32×32 inputs. Every model lists its comparable layers in `model.layer_names`, so the measures of later chapters know where to look.
 - `repsim.procrustes`: How far apart two representations are after the best rotation of one onto the other — the shape metric that Ding, Denain & Steinhardt (2021) found consistently near the best at tracking functional change.
 - `repsim.stitching`: Plug the output of one network's layer, through a learned affine "stitching layer", into another network's layer and see whether the rest of the second network still works. Direct matching fits the stitching layer in closed form to the second network's own activations; task-loss matching trains it on the task. Scores: stitched accuracy, normalised representation difference, and an out-of-distribution check of the stitched activations.
@@ -26,7 +28,7 @@ Docs: https://repsim-dev.github.io/neural-repsim/api.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/99_api.ipynb #14f85d6f
+# %% ../nbs/99_api.ipynb #e2051d04
 from .core import *
 from .data import *
 from .models import *
@@ -36,6 +38,7 @@ from .cka import *
 from .cca import *
 from .procrustes import *
 from .compare import *
+from .layerid import *
 from .tasks import *
 from .td import *
 from .subspace import *
