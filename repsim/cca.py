@@ -17,8 +17,7 @@ import numpy as np
 import torch
 
 # %% ../nbs/06_cca.ipynb #cb6be9d7
-from .core import as_matrix, as_pair, register_measure
-from .cka import _centre
+from .core import as_matrix, as_pair, register_measure, centre
 
 # %% ../nbs/06_cca.ipynb #5a7e6671
 def _basis(Xc: torch.Tensor, name: str, method: str = "svd"):
@@ -50,15 +49,15 @@ def _check_n_gt_p(n, p, name):
 def _check_ranks(n, rx, ry, what="CCA"):
     if rx + ry >= n:
         raise ValueError(f"{what}: the centred column spaces of X (rank {rx}) and Y (rank {ry}) live in an "
-                         f"{n - 1}-dimensional space, so at least {rx + ry - n + 1} canonical correlation(s) are exactly "
-                         f"1 whatever the data. Use more than {rx + ry} examples, or fewer dimensions.")
+                         f"{n - 1}-dimensional space, so at least {rx + ry - n + 1} canonical correlation(s) are "
+                         f"exactly 1 whatever the data. Use more than {rx + ry} examples, or fewer dimensions.")
 
 def _cca_core(X, Y, method="svd", dtype=torch.float64, check_p=True):
     X, Y = as_pair(X, Y, min_rows=2, dtype=dtype)
     n = X.shape[0]
     if check_p: _check_n_gt_p(n, X.shape[1], "X"); _check_n_gt_p(n, Y.shape[1], "Y")
-    Qx, Sx, Vx = _basis(_centre(X), "X", method)
-    Qy, _, _ = _basis(_centre(Y), "Y", method)
+    Qx, Sx, Vx = _basis(centre(X), "X", method)
+    Qy, _, _ = _basis(centre(Y), "Y", method)
     _check_ranks(n, Qx.shape[1], Qy.shape[1])
     U, rho, Vh = torch.linalg.svd(Qx.T @ Qy, full_matrices=False)
     return rho.clamp(0, 1), Qx, U, X
@@ -77,9 +76,11 @@ def cca_r2(X, Y, method: str = "svd", dtype=torch.float64) -> float:
     return float((_cca_core(X, Y, method, dtype)[0] ** 2).mean())
 
 _CCA_INV = ("orthogonal", "isotropic_scaling", "translation", "invertible_linear", "permutation")
-register_measure("mean_cca", mean_cca, kind="similarity", symmetric=True, invariances=_CCA_INV, min_n=3, layout="pool",
+register_measure("mean_cca", mean_cca, kind="similarity", symmetric=True, invariances=_CCA_INV, min_n=3,
+                 layout="pool", defaults=("layerid",),
                  description="Mean canonical correlation (needs n > p and rank X + rank Y < n).")
-register_measure("cca_r2", cca_r2, kind="similarity", symmetric=True, invariances=_CCA_INV, min_n=3, layout="pool",
+register_measure("cca_r2", cca_r2, kind="similarity", symmetric=True, invariances=_CCA_INV, min_n=3,
+                 layout="pool", defaults=("layerid",),
                  description="Mean squared canonical correlation R²_CCA (needs n > p and rank X + rank Y < n).");
 
 # %% ../nbs/06_cca.ipynb #dcdf8649
@@ -99,16 +100,18 @@ def svcca(X, Y, keep: float = 0.99, r2: bool = False, dtype=torch.float64) -> fl
         raise ValueError(f"`keep` is the fraction of variance to keep, in (0, 1]; got {keep!r}.")
     X, Y = as_pair(X, Y, min_rows=2, dtype=dtype)
     n = X.shape[0]
-    Ux, Uy = _svd_keep(_centre(X), "X", keep), _svd_keep(_centre(Y), "Y", keep)
+    Ux, Uy = _svd_keep(centre(X), "X", keep), _svd_keep(centre(Y), "Y", keep)
     _check_ranks(n, Ux.shape[1], Uy.shape[1], f"SVCCA (keep={keep})")
     rho = torch.linalg.svdvals(Ux.T @ Uy).clamp(0, 1)
     return float((rho ** 2).mean() if r2 else rho.mean())
 
 _SV_INV = ("orthogonal", "isotropic_scaling", "translation", "permutation")
-register_measure("svcca", svcca, kind="similarity", symmetric=True, invariances=_SV_INV, min_n=3, layout="pool",
+register_measure("svcca", svcca, kind="similarity", symmetric=True, invariances=_SV_INV, min_n=3,
+                 layout="pool", defaults=("layerid",),
                  description="SVCCA mean rho after keeping 99% of each side's variance.")
-register_measure("svcca_r2", svcca, kind="similarity", symmetric=True, invariances=_SV_INV, min_n=3, layout="pool",
-                 kwargs=dict(r2=True), description="SVCCA mean rho² after keeping 99% of each side's variance.");
+register_measure("svcca_r2", svcca, kind="similarity", symmetric=True, invariances=_SV_INV, min_n=3,
+                 layout="pool", kwargs=dict(r2=True), defaults=("layerid",),
+                 description="SVCCA mean rho² after keeping 99% of each side's variance.");
 
 # %% ../nbs/06_cca.ipynb #c2d3b0bc
 def pwcca(X, Y, method: str = "svd", dtype=torch.float64) -> float:
@@ -116,9 +119,9 @@ def pwcca(X, Y, method: str = "svd", dtype=torch.float64) -> float:
     similarity in [0, 1]."""
     rho, Qx, U, Xt = _cca_core(X, Y, method, dtype)
     H = Qx @ U[:, :len(rho)]                       # X's canonical variates, unit norm, (n, k)
-    alpha = (_centre(Xt).T @ H).abs().sum(0)       # α_i = Σ_j |⟨h_i, x_j⟩|
+    alpha = (centre(Xt).T @ H).abs().sum(0)       # α_i = Σ_j |⟨h_i, x_j⟩|
     return float((alpha * rho).sum() / alpha.sum())
 
 register_measure("pwcca", pwcca, kind="similarity", symmetric=False,
                  invariances=("isotropic_scaling", "translation", "permutation"), min_n=3, layout="pool",
-                 description="Projection-weighted CCA (Morcos et al. 2018), weights from X.");
+                 defaults=("layerid",), description="Projection-weighted CCA (Morcos et al. 2018), weights from X.");

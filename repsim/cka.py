@@ -11,7 +11,7 @@ import math
 
 # %% auto #0
 __all__ = ['gram_linear', 'centre_gram', 'u_centre', 'hsic', 'cka_from_grams', 'linear_cka', 'prepare_linear_cka',
-           'linear_cka_prepared', 'gram_rbf', 'rbf_cka', 'MinibatchCKA']
+           'linear_cka_prepared', 'gram_rbf', 'prepare_rbf_cka', 'rbf_cka_prepared', 'rbf_cka', 'MinibatchCKA']
 
 # %% ../nbs/05_cka.ipynb #3a4d22a0
 import numpy as np
@@ -19,7 +19,7 @@ import torch
 import pandas as pd
 
 # %% ../nbs/05_cka.ipynb #0cfb13e7
-from .core import as_matrix, as_pair, register_measure
+from .core import as_matrix, as_pair, register_measure, centre
 
 # %% ../nbs/05_cka.ipynb #b87b5fc9
 def _check_gram(K, name="K"):
@@ -53,7 +53,8 @@ def u_centre(K) -> torch.Tensor:
 def hsic(K, L, debiased: bool = False) -> float:
     "HSIC of two Gram matrices: biased `tr(HKHL)/(n-1)²`, or unbiased `⟨Ũ,Ṽ⟩/(n(n-3))`."
     K, L = _check_gram(K, "K"), _check_gram(L, "L")
-    if K.shape != L.shape: raise ValueError(f"`K` and `L` must have the same shape, got {tuple(K.shape)} and {tuple(L.shape)}.")
+    if K.shape != L.shape:
+        raise ValueError(f"`K` and `L` must have the same shape, got {tuple(K.shape)} and {tuple(L.shape)}.")
     n = K.shape[0]
     if debiased: return float((u_centre(K) * u_centre(L)).sum()) / (n * (n - 3))
     return float((centre_gram(K) * L).sum()) / (n - 1) ** 2
@@ -71,18 +72,12 @@ def _cka_ratio(kl, kk, ll, debiased, names=("X", "Y")):
 def cka_from_grams(K, L, debiased: bool = False) -> float:
     "CKA of two (n, n) Gram matrices, biased or debiased."
     K, L = _check_gram(K, "K"), _check_gram(L, "L")
-    if K.shape != L.shape: raise ValueError(f"`K` and `L` must have the same shape, got {tuple(K.shape)} and {tuple(L.shape)}.")
+    if K.shape != L.shape:
+        raise ValueError(f"`K` and `L` must have the same shape, got {tuple(K.shape)} and {tuple(L.shape)}.")
     Kc, Lc = (u_centre(K), u_centre(L)) if debiased else (centre_gram(K), centre_gram(L))
     return _cka_ratio((Kc * Lc).sum().item(), (Kc * Kc).sum().item(), (Lc * Lc).sum().item(), debiased, ("K", "L"))
 
 # %% ../nbs/05_cka.ipynb #62c57d41
-def _centre(X: torch.Tensor) -> torch.Tensor:
-    "Column-centre `X`; exactly constant columns become exact zeros."
-    Xc = X - X.mean(0, keepdim=True)
-    const = (X == X[:1]).all(0)
-    if const.any(): Xc[:, const] = 0
-    return Xc
-
 def _fro2(G: torch.Tensor) -> torch.Tensor: return torch.linalg.vector_norm(G).square()
 
 def _sym_fro2(A: torch.Tensor, block: int | None = None) -> torch.Tensor:
@@ -125,14 +120,14 @@ def linear_cka(X, Y, debiased: bool = False, form: str = "auto", dtype=torch.flo
     """Linear CKA between activations `X (n, p1)` and `Y (n, p2)` of the same n inputs; a similarity in [0, 1]
     (debiased: can be slightly negative). `debiased=True` uses the unbiased HSIC (U-centring, n >= 4)."""
     X, Y = as_pair(X, Y, min_rows=4 if debiased else 2, dtype=dtype)
-    Xc, Yc = _centre(X), _centre(Y)
+    Xc, Yc = centre(X), centre(Y)
     kl, kk, ll = _linear_terms(Xc, Yc, debiased, form)
     return _cka_ratio(kl.item(), kk.item(), ll.item(), debiased)
 
 def prepare_linear_cka(X, debiased: bool = False, dtype=torch.float64) -> dict:
     "Per-representation part of `linear_cka`: checked, centred X, its (U-)centred Gram when wide, and ⟨X, X⟩."
     X = as_matrix(X, "X", dtype=dtype, min_rows=4 if debiased else 2)
-    Xc = _centre(X)
+    Xc = centre(X)
     n, p = Xc.shape
     K = None
     if p >= n:                                        # wide: every pair is cheapest through the n × n Gram
@@ -147,7 +142,8 @@ def prepare_linear_cka(X, debiased: bool = False, dtype=torch.float64) -> dict:
 def linear_cka_prepared(sx: dict, sy: dict, **kw) -> float:
     "Per-pair part of `linear_cka` from two `prepare_linear_cka` states (same value as `linear_cka`)."
     if sx["Xc"].shape[0] != sy["Xc"].shape[0]:
-        raise ValueError(f"`X` and `Y` must have the same number of rows: got {sx['Xc'].shape[0]} and {sy['Xc'].shape[0]}.")
+        raise ValueError(f"`X` and `Y` must have the same number of rows: got {sx['Xc'].shape[0]} and "
+                         f"{sy['Xc'].shape[0]}.")
     deb = sx["debiased"]
     if sx["K"] is not None and sy["K"] is not None:
         kl = (sx["K"] * sy["K"].to(sx["K"].device)).sum()
@@ -160,11 +156,12 @@ def linear_cka_prepared(sx: dict, sy: dict, **kw) -> float:
 register_measure("linear_cka", linear_cka, kind="similarity", symmetric=True,
                  invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"), min_n=2,
                  prepare=prepare_linear_cka, prepared=linear_cka_prepared,
-                 layout="flatten", description="Linear CKA (Kornblith et al. 2019), biased HSIC estimator.")
+                 layout="flatten", defaults=("compare", "cli", "layerid"),
+                 description="Linear CKA (Kornblith et al. 2019), biased HSIC estimator.")
 register_measure("linear_cka_debiased", linear_cka, kind="similarity", symmetric=True,
                  invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"), min_n=4,
                  prepare=prepare_linear_cka, prepared=linear_cka_prepared,
-                 layout="flatten", kwargs=dict(debiased=True),
+                 layout="flatten", kwargs=dict(debiased=True), defaults=("cli", "layerid"),
                  description="Linear CKA with the unbiased HSIC estimator (U-centring).");
 
 # %% ../nbs/05_cka.ipynb #134806ef
@@ -177,29 +174,48 @@ def _median(v: torch.Tensor) -> torch.Tensor:
 def gram_rbf(X, sigma: float = 0.8, name: str = "X", dtype=torch.float64) -> torch.Tensor:
     "RBF-kernel Gram matrix with bandwidth `sigma` × √(median squared distance over all n² pairs)."
     if not (isinstance(sigma, (int, float)) and sigma > 0 and math.isfinite(sigma)):
-        raise ValueError(f"`sigma` must be a positive number (a fraction of the median distance, e.g. 0.8), got {sigma!r}.")
-    X = _centre(as_matrix(X, name, dtype=dtype))
+        raise ValueError(f"`sigma` must be a positive number (a fraction of the median distance, e.g. 0.8), "
+                         f"got {sigma!r}.")
+    X = centre(as_matrix(X, name, dtype=dtype))
     sq = (X * X).sum(1)
     D = (sq[:, None] + sq[None, :] - 2 * (X @ X.T)).clamp_min_(0)
     D.fill_diagonal_(0)
     med = _median(D.flatten())
     if not med > 0:
-        raise ValueError(f"`{name}`: the median squared distance between its rows is 0 (more than half of the pairs are "
-                         f"identical inputs or the representation is constant), so the RBF bandwidth is undefined. "
-                         f"Pass more distinct inputs or use linear_cka.")
+        raise ValueError(f"`{name}`: the median squared distance between its rows is 0 (more than half of the pairs "
+                         "are identical inputs or the representation is constant), so the RBF bandwidth is undefined. "
+                         "Pass more distinct inputs or use linear_cka.")
     return torch.exp(-D / (2 * sigma ** 2 * med))
+
+# %% ../nbs/05_cka.ipynb #28c22097
+def prepare_rbf_cka(X, sigma: float = 0.8, debiased: bool = False, dtype=torch.float64, name: str = "X") -> dict:
+    "Per-representation part of `rbf_cka`: the (U-)centred RBF kernel of `X` and its squared norm."
+    K = gram_rbf(as_matrix(X, name, dtype=dtype, min_rows=4 if debiased else 2), sigma, name, dtype)
+    Kc = u_centre(K) if debiased else centre_gram(K)
+    return dict(Kc=Kc, kk=(Kc * Kc).sum(), debiased=bool(debiased))
+
+def rbf_cka_prepared(sx: dict, sy: dict, **kw) -> float:
+    "Per-pair part of `rbf_cka` from two `prepare_rbf_cka` states (same value as `rbf_cka`)."
+    if sx["Kc"].shape != sy["Kc"].shape:
+        raise ValueError(f"`X` and `Y` must have the same number of rows: got {sx['Kc'].shape[0]} and "
+                         f"{sy['Kc'].shape[0]}.")
+    if sx["debiased"] != sy["debiased"]:
+        raise ValueError("The two states were prepared with different `debiased` settings; prepare both alike.")
+    kl = (sx["Kc"] * sy["Kc"].to(sx["Kc"].device)).sum()
+    return _cka_ratio(kl.item(), sx["kk"].item(), sy["kk"].item(), sx["debiased"], ("K", "L"))
 
 def rbf_cka(X, Y, sigma: float = 0.8, debiased: bool = False, dtype=torch.float64) -> float:
     """RBF-kernel CKA, bandwidth = `sigma` × median pairwise distance (Kornblith et al. convention); a similarity.
     `debiased=True` uses the unbiased HSIC (n >= 4)."""
     X, Y = as_pair(X, Y, min_rows=4 if debiased else 2, dtype=dtype)
-    return cka_from_grams(gram_rbf(X, sigma, "X", dtype), gram_rbf(Y, sigma, "Y", dtype), debiased)
+    return rbf_cka_prepared(prepare_rbf_cka(X, sigma, debiased, dtype, "X"),
+                            prepare_rbf_cka(Y, sigma, debiased, dtype, "Y"))
 
 for _s in (0.2, 0.4, 0.8):
     register_measure("rbf_cka" if _s == 0.8 else f"rbf_cka_{_s}", rbf_cka, kind="similarity", symmetric=True,
                      invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"), min_n=2,
-                     layout="flatten", kwargs=dict(sigma=_s),
-                     description=f"RBF-kernel CKA, sigma = {_s} x median distance, biased HSIC.")
+                     layout="flatten", kwargs=dict(sigma=_s), prepare=prepare_rbf_cka, prepared=rbf_cka_prepared,
+                     defaults=("layerid",), description=f"RBF-kernel CKA, sigma = {_s} x median distance, biased HSIC.")
 
 # %% ../nbs/05_cka.ipynb #108dbd08
 class MinibatchCKA:
@@ -222,7 +238,8 @@ class MinibatchCKA:
         if isinstance(zs, (list, tuple)):
             if not zs: raise ValueError(f"`{side}` is an empty list; pass at least one layer's batch.")
             return "list", list(range(len(zs))), list(zs)
-        raise TypeError(f"`{side}` must be a tensor/array (one layer) or a list/dict of per-layer batches, got {type(zs).__name__}.")
+        raise TypeError(f"`{side}` must be a tensor/array (one layer) or a list/dict of per-layer batches, got "
+                        f"{type(zs).__name__}.")
 
     def _ucentred(self, zs, side):
         rows = []
@@ -239,7 +256,7 @@ class MinibatchCKA:
                 raise ValueError(f"MinibatchCKA needs every batch to have the same size: the first had "
                                  f"{self.batch_size} examples, this one ({side}) has {b}. Drop the last incomplete "
                                  f"batch (DataLoader(..., drop_last=True)) or use one fixed batch size.")
-            Zc = _centre(Z)
+            Zc = centre(Z)
             rows.append(u_centre(Zc @ Zc.T).reshape(-1))
         return torch.stack(rows)
 
@@ -250,7 +267,8 @@ class MinibatchCKA:
         if (ma == "single") != (mb == "single"):
             raise TypeError("Pass either one batch per side (`update(X, Y)`) or per-layer lists/dicts on both sides.")
         if self._mode is None: self._mode, self._names = (ma, mb), (na, nb)
-        elif (ma, mb) != self._mode or (na, nb) != self._names or len(za) != self.cross.shape[0] or len(zb) != self.cross.shape[1]:
+        elif ((ma, mb) != self._mode or (na, nb) != self._names or len(za) != self.cross.shape[0]
+              or len(zb) != self.cross.shape[1]):
             raise ValueError("Every update must pass the same layers in the same form as the first one "
                              f"(first: {self._names}); call reset() to start a new comparison.")
         UA = self._ucentred(za, "xs" if ma == "single" else "xs")
@@ -264,7 +282,8 @@ class MinibatchCKA:
 
     def compute(self):
         "CKA of everything seen: a float (single pair), an (La, Lb) tensor (lists) or a DataFrame (dicts)."
-        if self.cross is None: raise ValueError("MinibatchCKA.compute() called before any update(); pass some batches first.")
+        if self.cross is None:
+            raise ValueError("MinibatchCKA.compute() called before any update(); pass some batches first.")
         for s, side, names in ((self.self_a, "xs", self._names[0]), (self.self_b, "ys", self._names[1])):
             bad = (s <= 0).nonzero().flatten().tolist()
             if bad:

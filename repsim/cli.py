@@ -11,14 +11,17 @@ import argparse, sys, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['DEFAULT_CLI_MEASURES', 'build_parser', 'run_compare', 'main']
+__all__ = ['build_parser', 'run_compare', 'main']
 
 # %% ../nbs/09_cli.ipynb #5b138b7d
 import pandas as pd
+from .core import MEASURES, default_measures, get_scale, list_measures
+import repsim.cka, repsim.procrustes  # noqa: F401  (register the default measure set of `repsim compare`)
+from .training import TrainConfig, train
+from .data import load_dataset
+from .comparison import compare, layer_table, heatmap, diagonal_summary
 
 # %% ../nbs/09_cli.ipynb #4477cade
-DEFAULT_CLI_MEASURES = ("linear_cka", "linear_cka_debiased", "procrustes_distance")
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="repsim", description="Representation similarity of neural networks (repsim).")
     sub = p.add_subparsers(dest="command", required=True)
@@ -27,17 +30,21 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Train (or load from the cache) one network per seed, compare every layer pair of "
                                    "every model pair with the chosen measures, print layer x layer tables and write "
                                    "CSV + heatmap PNGs.")
-    c.add_argument("--data", default="mnist", help="dataset for training and comparison: digits, mnist, mnist1d, cifar10, fashion_mnist, svhn")
+    c.add_argument("--data", default="mnist",
+                   help="dataset for training and comparison: digits, mnist, mnist1d, cifar10, fashion_mnist, svhn")
     c.add_argument("--n-train", type=int, default=10_000, help="training examples (subset of the train split)")
     c.add_argument("--n", type=int, default=500, help="test inputs the activations are taken on")
     c.add_argument("--model", default="tiny10", help="model from the zoo (see repsim.models.list_models())")
     c.add_argument("--width", type=float, default=None, help="width multiplier for the model, where it has one")
     c.add_argument("--seeds", type=int, nargs="+", default=[0, 1], help="training seeds, one model each")
     c.add_argument("--epochs", type=int, default=2, help="training epochs")
-    c.add_argument("--layers", nargs="+", default=None, help="layer names to compare (default: the model's comparable layers)")
+    c.add_argument("--layers", nargs="+", default=None,
+                   help="layer names to compare (default: the model's comparable layers)")
     c.add_argument("--measures", default=None,
-                   help=f"comma-separated measure names (default: {','.join(DEFAULT_CLI_MEASURES)} where registered; `repsim measures` lists all)")
-    c.add_argument("--layout", default="flatten", choices=["flatten", "pixels", "pool"], help="conv-map layout for measures that accept any")
+                   help=f"comma-separated measure names (default: {','.join(default_measures('cli'))}; "
+                        "`repsim measures` lists all)")
+    c.add_argument("--layout", default="flatten", choices=["flatten", "pixels", "pool"],
+                   help="conv-map layout for measures that accept any")
     c.add_argument("--out", default="repsim-out", help="output directory for comparison.csv and heatmaps")
     c.add_argument("--cache-dir", default=None, help="checkpoint cache (default $REPSIM_CACHE or ~/.cache/repsim)")
     c.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -46,9 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # %% ../nbs/09_cli.ipynb #61eab00a
 def _measure_names(arg):
-    import repsim
-    from repsim.core import MEASURES
-    if arg is None: return [m for m in DEFAULT_CLI_MEASURES if m in MEASURES]
+    if arg is None: return default_measures("cli")
     names = [s.strip() for s in arg.split(",") if s.strip()]
     unknown = [n for n in names if n not in MEASURES]
     if unknown: raise ValueError(f"unknown measure(s) {unknown} for --measures; registered: {sorted(MEASURES)}")
@@ -56,26 +61,23 @@ def _measure_names(arg):
 
 def run_compare(args) -> pd.DataFrame:
     "The `repsim compare` job; returns the comparison table."
-    import repsim
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from repsim.core import get_scale
-    from repsim.training import TrainConfig, train
-    from repsim.data import load_dataset
-    from repsim.compare import compare, layer_table, heatmap, diagonal_summary
     t0 = time.time()
     measures = _measure_names(args.measures)
     kw = {} if args.width is None else {"width": args.width}
-    cfgs = [TrainConfig(dataset=args.data, n_train=args.n_train, model=args.model, model_kwargs=kw, seed=s, epochs=args.epochs)
-            for s in args.seeds]
-    print(f"repsim compare | scale {get_scale()} | data {args.data} | model {args.model} | seeds {args.seeds} | measures {measures}")
+    cfgs = [TrainConfig(dataset=args.data, n_train=args.n_train, model=args.model, model_kwargs=kw, seed=s,
+                        epochs=args.epochs) for s in args.seeds]
+    print(f"repsim compare | scale {get_scale()} | data {args.data} | model {args.model} | seeds {args.seeds} | "
+          f"measures {measures}")
     nets = {}
     for c in cfgs:
         m = train(c, cache_dir=args.cache_dir, progress=not args.quiet)
         nets[f"seed{c.seed}"] = m
         print(f"  seed {c.seed}: test accuracy {m.record['test_acc']:.4f} (config key {m.record['key']})")
     data = load_dataset(args.data, split="test", n=args.n)
-    df = compare(nets, data, layers=args.layers, measures=measures, layout=args.layout, errors="record", progress=not args.quiet)
+    df = compare(nets, data, layers=args.layers, measures=measures, layout=args.layout, errors="record",
+                 progress=not args.quiet)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out / "comparison.csv", index=False)
     names = list(nets)
@@ -93,15 +95,15 @@ def run_compare(args) -> pd.DataFrame:
         fig, axes = plt.subplots(1, 2, figsize=(12, 5))
         heatmap(df, m, a, a, ax=axes[0]); heatmap(df, m, a, b, ax=axes[1])
         fig.tight_layout(); fig.savefig(out / f"heatmap_{m}.png", dpi=110); plt.close(fig)
-    print(f"\nwrote {out / 'comparison.csv'} and {len(measures)} heatmap PNG(s) to {out.resolve()} in {time.time() - t0:.1f}s")
+    print(f"\nwrote {out / 'comparison.csv'} and {len(measures)} heatmap PNG(s) to {out.resolve()} in "
+          f"{time.time() - t0:.1f}s")
     return df
 
 def main(argv=None) -> int:
     "Entry point of the `repsim` console script; returns the exit status."
     args = build_parser().parse_args(argv)
-    if args.command == "measures":
-        import repsim
-        from repsim.core import list_measures
+    if args.command == "measures":                 # the whole registry: every chapter's measures
+        import repsim  # noqa: F401
         pd.set_option("display.width", 200); pd.set_option("display.max_colwidth", 60)
         print(list_measures().to_string(index=False)); return 0
     try: run_compare(args)

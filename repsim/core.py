@@ -7,12 +7,13 @@ Docs: https://repsim-dev.github.io/neural-repsim/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #2855a150
 from __future__ import annotations
-import os, random, inspect
+import os, random, inspect, functools
 from dataclasses import dataclass, field
 from typing import Callable
 
 # %% auto #0
-__all__ = ['INVARIANCES', 'MEASURES', 'SCALES', 'as_matrix', 'as_pair', 'Measure', 'register_measure', 'get_measure',
+__all__ = ['INVARIANCES', 'MEASURES', 'DEFAULT_SETS', 'RENAMED_MEASURES', 'SCALES', 'as_matrix', 'as_pair', 'centre',
+           'seeded_split', 'renamed', 'renamed_args', 'Measure', 'register_measure', 'get_measure', 'default_measures',
            'list_measures', 'get_scale', 'seed_everything', 'default_device']
 
 # %% ../nbs/00_core.ipynb #c191a532
@@ -27,25 +28,33 @@ def as_matrix(X, name: str = "X", dtype=torch.float64, min_rows: int = 1, device
     elif isinstance(X, np.ndarray): t = torch.from_numpy(np.ascontiguousarray(X))
     elif isinstance(X, (list, tuple)):
         try: t = torch.as_tensor(np.asarray(X))
-        except Exception as e: raise TypeError(f"`{name}` could not be read as a numeric matrix ({e}); pass a 2-D numpy array or torch tensor.") from None
+        except Exception as e:
+            raise TypeError(f"`{name}` could not be read as a numeric matrix ({e}); pass a 2-D numpy array or "
+                            "torch tensor.") from None
     else:
         raise TypeError(f"`{name}` must be a numpy array or torch tensor of shape (n, p), got {type(X).__name__}.")
     if t.is_complex():
-        raise TypeError(f"`{name}` has complex dtype {t.dtype}; representation measures need real activations: pass X.real or abs(X).")
+        raise TypeError(f"`{name}` has complex dtype {t.dtype}; representation measures need real activations: "
+                        "pass X.real or abs(X).")
     if not t.is_floating_point():
-        raise TypeError(f"`{name}` has dtype {t.dtype}; activations must be floating point: cast it first, e.g. `{name}.astype(np.float64)` or `{name}.double()`.")
+        raise TypeError(f"`{name}` has dtype {t.dtype}; activations must be floating point: cast it first, e.g. "
+                        f"`{name}.astype(np.float64)` or `{name}.double()`.")
     if t.ndim != 2:
-        hint = " Use `get_activations(..., layout=...)` or reshape to (n_inputs, n_features)." if t.ndim > 2 else " Reshape a single feature to (n, 1)."
+        hint = (" Use `get_activations(..., layout=...)` or reshape to (n_inputs, n_features)." if t.ndim > 2
+                else " Reshape a single feature to (n, 1).")
         raise ValueError(f"`{name}` must be a 2-D matrix (n_inputs, n_features), got shape {tuple(t.shape)}.{hint}")
     if t.shape[0] == 0 or t.shape[1] == 0:
-        raise ValueError(f"`{name}` is empty (shape {tuple(t.shape)}); it needs at least one input (row) and one feature (column).")
+        raise ValueError(f"`{name}` is empty (shape {tuple(t.shape)}); it needs at least one input (row) and one "
+                         "feature (column).")
     if t.shape[0] < min_rows:
-        raise ValueError(f"`{name}` has {t.shape[0]} rows but this estimator needs at least {min_rows}; pass more inputs.")
+        raise ValueError(f"`{name}` has {t.shape[0]} rows but this estimator needs at least {min_rows}; pass more "
+                         "inputs.")
     if device is not None: t = t.to(device)
     t = t.to(dtype) if dtype is not None else t
     if not torch.isfinite(t).all():
         bad = int((~torch.isfinite(t)).sum())
-        raise ValueError(f"`{name}` contains {bad} NaN or Inf entries; remove or impute them before comparing representations.")
+        raise ValueError(f"`{name}` contains {bad} NaN or Inf entries; remove or impute them before comparing "
+                         "representations.")
     return t
 
 # %% ../nbs/00_core.ipynb #5362f38d
@@ -59,6 +68,45 @@ def as_pair(X, Y, min_rows: int = 1, dtype=torch.float64, names=("X", "Y")):
     return X, Y
 
 # %% ../nbs/00_core.ipynb #77dc6b1a
+def centre(X: torch.Tensor) -> torch.Tensor:
+    "Column-centre the (n, p) tensor `X`; exactly constant columns become exact zeros."
+    Xc = X - X.mean(0, keepdim=True)
+    const = (X == X[:1]).all(0)
+    if const.any(): Xc[:, const] = 0
+    return Xc
+
+# %% ../nbs/00_core.ipynb #5a1145c7
+def seeded_split(n: int, test_size: float = 0.3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    "Seeded (train_idx, test_idx) of `n` inputs: `round(test_size * n)` (at least 1) held out, the rest for fitting."
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"`n` must be an integer number of inputs >= 2 (one to fit, one to test), got {n!r}.")
+    if not (isinstance(test_size, (int, float, np.floating)) and 0 < test_size < 1):
+        raise ValueError(f"`test_size` must be a fraction in (0, 1), e.g. 0.3, got {test_size!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}.")
+    perm = np.random.default_rng(int(seed)).permutation(int(n))
+    n_test = min(int(n) - 1, max(1, int(round(test_size * n))))
+    return perm[n_test:], perm[:n_test]
+
+# %% ../nbs/00_core.ipynb #16bfef4e
+def renamed(old: str, new: str, what: str = "argument") -> str:
+    "The message for a renamed `what`: '`old` was renamed `new`' with the fix."
+    return f"The {what} `{old}` was renamed `{new}` in repsim; use `{new}` instead."
+
+def renamed_args(**old_to_new):
+    "Decorator: calling the function with an old keyword (a key of `old_to_new`) raises a TypeError naming the new."
+    def deco(f):
+        @functools.wraps(f)
+        def wrapper(*args, **kw):
+            old = [k for k in kw if k in old_to_new]
+            if old:
+                raise TypeError(f"{f.__name__}(): " + " ".join(renamed(k, old_to_new[k]) for k in old))
+            return f(*args, **kw)
+        wrapper.renamed_args = dict(old_to_new)
+        return wrapper
+    return deco
+
+# %% ../nbs/00_core.ipynb #bcbb4d5d
 INVARIANCES = ("orthogonal", "isotropic_scaling", "translation", "invertible_linear", "permutation")
 
 @dataclass
@@ -77,15 +125,18 @@ class Measure:
     description: str = ""
     prepare: Callable | None = None              # prepare(X, **kw) -> per-representation state
     prepared: Callable | None = None             # prepared(state_x, state_y, **kw) -> same value as fn(X, Y, **kw)
+    defaults: tuple = ()                         # default sets it belongs to: "compare", "cli", "layerid"
 
     def __call__(self, X, Y, **kw): return self.fn(X, Y, **{**self.kwargs, **kw})
 
 MEASURES: dict[str, Measure] = {}
+DEFAULT_SETS = ("compare", "cli", "layerid")
+RENAMED_MEASURES = {"td": "td_labels"}          # old registry name -> new
 
-# %% ../nbs/00_core.ipynb #47bc532a
+# %% ../nbs/00_core.ipynb #0ee00b48
 def register_measure(name: str, fn: Callable = None, *, kind: str, symmetric: bool, invariances=(), identity=None,
                      min_n: int = 2, layout: str = "any", requires=(), kwargs=None, description: str = "",
-                     prepare: Callable = None, prepared: Callable = None):
+                     prepare: Callable = None, prepared: Callable = None, defaults=()):
     "Register `fn` as measure `name` (usable as a decorator); returns `fn` unchanged."
     if kind not in ("similarity", "distance"):
         raise ValueError(f"`kind` must be 'similarity' or 'distance', got {kind!r}.")
@@ -94,28 +145,41 @@ def register_measure(name: str, fn: Callable = None, *, kind: str, symmetric: bo
     if layout not in ("any", "flatten", "pixels", "pool"):
         raise ValueError(f"`layout` must be one of 'any', 'flatten', 'pixels', 'pool', got {layout!r}.")
     if (prepare is None) != (prepared is None):
-        raise ValueError("`prepare` and `prepared` go together: pass both (per-representation and per-pair parts) or neither.")
+        raise ValueError("`prepare` and `prepared` go together: pass both (per-representation and per-pair parts) "
+                         "or neither.")
+    defaults = (defaults,) if isinstance(defaults, str) else tuple(defaults)
+    bad = [d for d in defaults if d not in DEFAULT_SETS]
+    if bad: raise ValueError(f"`defaults` has unknown sets {bad}; choose from {DEFAULT_SETS}.")
     def deco(f):
         doc = description or (inspect.getdoc(f) or "").split("\n")[0]
         MEASURES[name] = Measure(name, f, kind, symmetric, tuple(invariances),
                                  (1.0 if kind == "similarity" else 0.0) if identity is None else identity,
-                                 min_n, layout, tuple(requires), dict(kwargs or {}), doc, prepare, prepared)
+                                 min_n, layout, tuple(requires), dict(kwargs or {}), doc, prepare, prepared,
+                                 defaults)
         return f
     return deco(fn) if fn is not None else deco
 
 def get_measure(name) -> Measure:
     "Look up a registered measure by name (or pass a `Measure` through)."
     if isinstance(name, Measure): return name
+    if name in RENAMED_MEASURES and name not in MEASURES:
+        raise ValueError(renamed(name, RENAMED_MEASURES[name], "measure"))
     if name not in MEASURES:
         raise ValueError(f"Unknown measure {name!r}. Registered measures: {sorted(MEASURES)}. "
                          "Import the module that registers it, or register your own with `register_measure`.")
     return MEASURES[name]
 
+def default_measures(purpose: str) -> list[str]:
+    "Names of the registered measures in the default set `purpose` ('compare', 'cli' or 'layerid'), in order."
+    if purpose not in DEFAULT_SETS:
+        raise ValueError(f"`purpose` must be one of {DEFAULT_SETS}, got {purpose!r}.")
+    return [k for k, m in MEASURES.items() if purpose in m.defaults]
+
 def list_measures() -> pd.DataFrame:
     "The registry as a table: one row per measure with its declared properties."
     rows = [dict(name=m.name, kind=m.kind, symmetric=m.symmetric, invariances=", ".join(m.invariances),
                  identity=m.identity, min_n=m.min_n, layout=m.layout, requires=", ".join(m.requires),
-                 description=m.description) for m in MEASURES.values()]
+                 defaults=", ".join(m.defaults), description=m.description) for m in MEASURES.values()]
     return pd.DataFrame(rows)
 
 # %% ../nbs/00_core.ipynb #c0126ea1
@@ -124,7 +188,8 @@ SCALES = ("ci", "full")
 def get_scale(scale: str | None = None) -> str:
     "The experiment scale in force: `scale` if given, else `$REPSIM_SCALE`, else 'ci'."
     s = (scale or os.environ.get("REPSIM_SCALE") or "ci").lower()
-    if s not in SCALES: raise ValueError(f"Unknown scale {s!r} (from `scale` or $REPSIM_SCALE); use one of {SCALES}.")
+    if s not in SCALES:
+        raise ValueError(f"Unknown scale {s!r} (from `scale` or $REPSIM_SCALE); use one of {SCALES}.")
     return s
 
 def seed_everything(seed: int) -> torch.Generator:

@@ -30,11 +30,14 @@ class ImageDataset(torch.utils.data.Dataset):
     "An in-memory labelled dataset: `x` float32 (N, C, H, W) or (N, C, L), `y` int64 (N,)."
     def __init__(self, x, y, name: str = "custom", split: str = "train", classes=None):
         x, y = torch.as_tensor(x), torch.as_tensor(y)
-        if not x.is_floating_point(): raise TypeError(f"`x` must be floating point, got {x.dtype}; scale to [0, 1] floats first.")
+        if not x.is_floating_point():
+            raise TypeError(f"`x` must be floating point, got {x.dtype}; scale to [0, 1] floats first.")
         if x.ndim < 2: raise ValueError(f"`x` must have shape (N, C, ...) , got {tuple(x.shape)}.")
         if y.ndim != 1 or len(y) != len(x):
-            raise ValueError(f"`y` must be 1-D with one label per row of `x`: got y {tuple(y.shape)} for x {tuple(x.shape)}.")
-        if y.is_floating_point() or y.is_complex(): raise TypeError(f"`y` must hold integer class indices, got {y.dtype}.")
+            raise ValueError(f"`y` must be 1-D with one label per row of `x`: got y {tuple(y.shape)} for x "
+                             f"{tuple(x.shape)}.")
+        if y.is_floating_point() or y.is_complex():
+            raise TypeError(f"`y` must hold integer class indices, got {y.dtype}.")
         self.x, self.y = x.float().contiguous(), y.long()
         if classes is None: classes = [str(c) for c in range(int(self.y.max()) + 1 if len(self.y) else 0)]
         self.name, self.split, self.classes = name, split, list(classes)
@@ -53,7 +56,8 @@ class ImageDataset(torch.utils.data.Dataset):
         if idx.dtype == torch.bool: idx = idx.nonzero().flatten()
         return ImageDataset(self.x[idx.long()], self.y[idx.long()], self.name, self.split, self.classes)
     def __repr__(self):
-        return f"ImageDataset({self.name!r}, split={self.split!r}, n={len(self)}, input_shape={self.input_shape}, num_classes={self.num_classes})"
+        return (f"ImageDataset({self.name!r}, split={self.split!r}, n={len(self)}, input_shape={self.input_shape}, "
+                f"num_classes={self.num_classes})")
 
 # %% ../nbs/01_data.ipynb #924aaed0
 class DatasetUnavailable(RuntimeError):
@@ -67,7 +71,8 @@ SPLITS = ("train", "val", "test")
 _CLASSES = {
     "digits": [str(i) for i in range(10)], "mnist": [str(i) for i in range(10)], "mnist1d": [str(i) for i in range(10)],
     "svhn": [str(i) for i in range(10)],
-    "fashion_mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    "fashion_mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                      "Ankle boot"],
     "cifar10": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
 }
 _VAL_SIZE = {"mnist": 10_000, "fashion_mnist": 10_000, "cifar10": 5_000, "svhn": 5_000}
@@ -84,7 +89,8 @@ def _load_digits():
     y = d.target.astype(np.int64)
     perm = np.random.default_rng(0).permutation(len(y))        # fixed split permutation (not the `seed` argument)
     a, b = int(0.6 * len(y)), int(0.8 * len(y))
-    return {"train": (x[perm[:a]], y[perm[:a]]), "val": (x[perm[a:b]], y[perm[a:b]]), "test": (x[perm[b:]], y[perm[b:]])}
+    return {"train": (x[perm[:a]], y[perm[:a]]), "val": (x[perm[a:b]], y[perm[a:b]]),
+            "test": (x[perm[b:]], y[perm[b:]])}
 
 def _load_mnist1d():
     import random as _random
@@ -107,7 +113,8 @@ def _load_mnist(root, download):
         path = os.path.join(os.path.dirname(_hub.__file__), "data", "mnist.pkl.gz")
         if os.path.exists(path):
             with gzip.open(path, "rb") as f: splits = pickle.load(f, encoding="latin1")
-            return {s: (x.reshape(-1, 1, 28, 28).astype(np.float32), y.astype(np.int64)) for s, (x, y) in zip(SPLITS, splits)}
+            return {s: (x.reshape(-1, 1, 28, 28).astype(np.float32), y.astype(np.int64))
+                    for s, (x, y) in zip(SPLITS, splits)}
     return _load_torchvision("mnist", root, download)
 
 # %% ../nbs/01_data.ipynb #9ecd1739
@@ -137,7 +144,8 @@ def _load_torchvision(name, root, download):
         if download is False: raise unavailable(f"not found under '{where}' and download=False") from None
         old = socket.getdefaulttimeout(); socket.setdefaulttimeout(5)
         try: (xtr, ytr), (xte, yte) = get(True)
-        except Exception as e2: raise unavailable(f"download failed ({type(e2).__name__}: {str(e2).splitlines()[0][:200]})") from None
+        except Exception as e2:
+            raise unavailable(f"download failed ({type(e2).__name__}: {str(e2).splitlines()[0][:200]})") from None
         finally: socket.setdefaulttimeout(old)
     out = _split_train(xtr, ytr, _VAL_SIZE[name]); out["test"] = (xte, yte)
     return out
@@ -149,19 +157,24 @@ def _load_splits(name, root, download):
     elif name == "mnist1d": d = _load_mnist1d()
     elif name == "mnist": d = _load_mnist(root, download)
     else: d = _load_torchvision(name, root, download)
-    return {s: (torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y))) for s, (x, y) in d.items()}
+    return {s: (torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y)))
+            for s, (x, y) in d.items()}
 
-def load_dataset(name: str, split: str = "train", n: int | None = None, seed: int = 0, root=None, download=None) -> ImageDataset:
+def load_dataset(name: str, split: str = "train", n: int | None = None, seed: int = 0, root=None,
+                 download=None) -> ImageDataset:
     "Load split `split` of dataset `name` (optionally a seeded random subset of `n` examples) as an `ImageDataset`."
     if name not in DATASETS:
-        raise ValueError(f"Unknown dataset {name!r}; valid names: {list(DATASETS)} (offline: {list(OFFLINE_DATASETS)}).")
+        raise ValueError(f"Unknown dataset {name!r}; valid names: {list(DATASETS)} (offline: "
+                         f"{list(OFFLINE_DATASETS)}).")
     if split not in SPLITS: raise ValueError(f"Unknown split {split!r}; valid splits: {list(SPLITS)}.")
     x, y = _load_splits(name, str(root) if root is not None else None, download)[split]
     if n is None: x, y = x.clone(), y.clone()
     else:
         if not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"`n` must be a positive integer or None (the whole split), got {n!r}.")
-        if n > len(y): raise ValueError(f"`n`={n} exceeds the {len(y)} examples of {name!r} split {split!r}; pass n <= {len(y)} or None.")
+        if n > len(y):
+            raise ValueError(f"`n`={n} exceeds the {len(y)} examples of {name!r} split {split!r}; pass n <= {len(y)} "
+                             f"or None.")
         idx = torch.randperm(len(y), generator=torch.Generator().manual_seed(int(seed)))[:n]
         x, y = x[idx], y[idx]
     return ImageDataset(x, y, name, split, _CLASSES[name])
@@ -169,7 +182,8 @@ def load_dataset(name: str, split: str = "train", n: int | None = None, seed: in
 # %% ../nbs/01_data.ipynb #c9435cfa
 def make_loader(ds: ImageDataset, batch_size: int = 128, shuffle: bool = False, seed: int = 0, drop_last: bool = False):
     "A `DataLoader` over `ds` yielding `(x, y)` batches; the order is a function of `seed` only."
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1: raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}.")
+    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}.")
     g = torch.Generator().manual_seed(int(seed))
     base = torch.utils.data.RandomSampler(ds, generator=g) if shuffle else torch.utils.data.SequentialSampler(ds)
     sampler = torch.utils.data.BatchSampler(base, int(batch_size), drop_last)
@@ -187,12 +201,14 @@ class Augmentation:
 
     def __call__(self, x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-            raise TypeError(f"Augmentation {self.name!r}: `x` must be a floating torch tensor batch, got {type(x).__name__}.")
+            raise TypeError(f"Augmentation {self.name!r}: `x` must be a floating torch tensor batch, got "
+                            f"{type(x).__name__}.")
         if x.ndim not in (3, 4) or (self.image_only and x.ndim != 4):
             need = "an image batch (B, C, H, W)" if self.image_only else "a batch (B, C, H, W) or (B, C, L)"
             raise ValueError(f"Augmentation {self.name!r} needs {need}, got shape {tuple(x.shape)}.")
         if not isinstance(generator, torch.Generator):
-            raise TypeError(f"Augmentation {self.name!r}: `generator` must be a torch.Generator (e.g. torch.Generator().manual_seed(0)), got {type(generator).__name__}.")
+            raise TypeError(f"Augmentation {self.name!r}: `generator` must be a torch.Generator (e.g. "
+                            f"torch.Generator().manual_seed(0)), got {type(generator).__name__}.")
         return self.fn(x, generator)
 
 AUGMENTATIONS: dict[str, Augmentation] = {}
@@ -209,7 +225,8 @@ def get_augmentation(name) -> Augmentation:
     "Look up a registered augmentation by name (or pass an `Augmentation` through)."
     if isinstance(name, Augmentation): return name
     if name not in AUGMENTATIONS:
-        raise ValueError(f"Unknown augmentation {name!r}; registered: {sorted(AUGMENTATIONS)}. Register your own with `register_augmentation`.")
+        raise ValueError(f"Unknown augmentation {name!r}; registered: {sorted(AUGMENTATIONS)}. Register your own with "
+                         f"`register_augmentation`.")
     return AUGMENTATIONS[name]
 
 def list_augmentations() -> pd.DataFrame:
@@ -299,8 +316,10 @@ def _aug_invert(x, g): return _half(x, g, lambda t: 1 - t)
 # %% ../nbs/01_data.ipynb #0b188bd5
 def mixup(x: torch.Tensor, y: torch.Tensor, alpha: float, generator: torch.Generator, num_classes: int):
     "Mix a batch with a permutation of itself: returns `(x_mixed, y_soft)` with `y_soft` (B, num_classes)."
-    if not (isinstance(alpha, (int, float)) and alpha > 0): raise ValueError(f"`alpha` must be a positive number (Beta(α, α) parameter), got {alpha!r}.")
-    if not isinstance(generator, torch.Generator): raise TypeError(f"`generator` must be a torch.Generator, got {type(generator).__name__}.")
+    if not (isinstance(alpha, (int, float)) and alpha > 0):
+        raise ValueError(f"`alpha` must be a positive number (Beta(α, α) parameter), got {alpha!r}.")
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(f"`generator` must be a torch.Generator, got {type(generator).__name__}.")
     if len(x) != len(y): raise ValueError(f"`x` and `y` must have the same batch size, got {len(x)} and {len(y)}.")
     seed = int(torch.randint(0, 2**62, (1,), generator=generator))
     lam = float(np.random.default_rng(seed).beta(alpha, alpha))

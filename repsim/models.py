@@ -14,7 +14,7 @@ from typing import Callable
 
 # %% auto #0
 __all__ = ['MODELS', 'VGG_CONFIGS', 'ConvBNReLU', 'LinearReLU', 'BasicBlock', 'global_pool', 'ModelSpec', 'register_model',
-           'make_model', 'list_models']
+           'spec_kwargs', 'make_model', 'list_models']
 
 # %% ../nbs/02_models.ipynb #f3d989ec
 import torch
@@ -38,7 +38,8 @@ class LinearReLU(nn.Module):
     def forward(self, x): return self.relu(self.fc(x))
 
 class BasicBlock(nn.Module):
-    "Two 3×3 ConvBN layers; `residual=True` adds the shortcut (identity, or 1×1 conv + BN when the shape changes) before the last ReLU."
+    """Two 3×3 ConvBN layers; `residual=True` adds the shortcut (identity, or 1×1 conv + BN when the shape changes)
+    before the last ReLU."""
     def __init__(self, cin: int, cout: int, stride: int = 1, residual: bool = True):
         super().__init__()
         self.conv1, self.bn1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout)
@@ -72,27 +73,33 @@ def register_model(name: str, description: str, **defaults):
         MODELS[name] = ModelSpec(name, fn, description, dict(defaults)); return fn
     return deco
 
-def _spec_kwargs(spec):
+def spec_kwargs(spec) -> list[str]:
+    "The keyword arguments a registered model's builder accepts (besides `in_shape`, `num_classes`)."
     ps = inspect.signature(spec.builder).parameters
     return [p for p in ps if p not in ("in_shape", "num_classes")]
 
 def make_model(name: str, in_shape=(1, 28, 28), num_classes: int = 10, seed: int | None = None, **kw) -> nn.Module:
     "Build registered model `name` for inputs of shape `in_shape` (without batch axis) and `num_classes` outputs."
     if name not in MODELS:
-        raise ValueError(f"Unknown model {name!r}; registered models: {sorted(MODELS)}. Register your own with `register_model`.")
+        raise ValueError(f"Unknown model {name!r}; registered models: {sorted(MODELS)}. Register your own with "
+                         "`register_model`.")
     spec = MODELS[name]
     try: in_shape = tuple(int(s) for s in in_shape)
-    except TypeError: raise TypeError(f"`in_shape` must be a tuple of ints such as (1, 28, 28), got {in_shape!r}.") from None
-    if not in_shape or any(s < 1 for s in in_shape): raise ValueError(f"`in_shape` must be positive sizes without the batch axis, got {in_shape}.")
-    if not isinstance(num_classes, int) or num_classes < 1: raise ValueError(f"`num_classes` must be a positive integer, got {num_classes!r}.")
-    bad = [k for k in kw if k not in _spec_kwargs(spec)]
-    if bad: raise TypeError(f"Model {name!r} got unknown keyword arguments {bad}; it accepts {_spec_kwargs(spec)}.")
+    except TypeError:
+        raise TypeError(f"`in_shape` must be a tuple of ints such as (1, 28, 28), got {in_shape!r}.") from None
+    if not in_shape or any(s < 1 for s in in_shape):
+        raise ValueError(f"`in_shape` must be positive sizes without the batch axis, got {in_shape}.")
+    if not isinstance(num_classes, int) or num_classes < 1:
+        raise ValueError(f"`num_classes` must be a positive integer, got {num_classes!r}.")
+    bad = [k for k in kw if k not in spec_kwargs(spec)]
+    if bad: raise TypeError(f"Model {name!r} got unknown keyword arguments {bad}; it accepts {spec_kwargs(spec)}.")
     kw = {**spec.defaults, **kw}
     if seed is not None:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(int(seed)); net, names = spec.builder(in_shape, num_classes, **kw)
     else: net, names = spec.builder(in_shape, num_classes, **kw)
-    net.layer_names, net.arch, net.in_shape, net.num_classes, net.model_kwargs = list(names), name, in_shape, num_classes, dict(kw)
+    net.layer_names, net.arch, net.in_shape = list(names), name, in_shape
+    net.num_classes, net.model_kwargs = num_classes, dict(kw)
     net.eval()
     try:
         with torch.no_grad(): out = net(torch.zeros(1, *in_shape))
@@ -100,7 +107,8 @@ def make_model(name: str, in_shape=(1, 28, 28), num_classes: int = 10, seed: int
         raise ValueError(f"Model {name!r} cannot run on inputs of shape {in_shape}: {str(e).splitlines()[0]}. "
                          f"Use a larger input or a model suited to it (e.g. 'mlp' works for any shape).") from None
     finally: net.train()
-    if tuple(out.shape) != (1, num_classes): raise RuntimeError(f"Model {name!r} produced shape {tuple(out.shape)} instead of (1, {num_classes}).")
+    if tuple(out.shape) != (1, num_classes):
+        raise RuntimeError(f"Model {name!r} produced shape {tuple(out.shape)} instead of (1, {num_classes}).")
     return net
 
 def list_models() -> pd.DataFrame:
@@ -108,15 +116,17 @@ def list_models() -> pd.DataFrame:
     rows = []
     for s in MODELS.values():
         ps = inspect.signature(s.builder).parameters
-        kws = {p: s.defaults.get(p, ps[p].default) for p in _spec_kwargs(s)}
-        rows.append(dict(name=s.name, description=s.description, kwargs=", ".join(f"{k}={v!r}" for k, v in kws.items())))
+        kws = {p: s.defaults.get(p, ps[p].default) for p in spec_kwargs(s)}
+        rows.append(dict(name=s.name, description=s.description,
+                         kwargs=", ".join(f"{k}={v!r}" for k, v in kws.items())))
     return pd.DataFrame(rows)
 
 def _w(c, width): return max(1, int(round(c * width)))
 
 def _image_shape(name, in_shape):
     if len(in_shape) != 3:
-        raise ValueError(f"Model {name!r} is a CNN and needs image inputs (C, H, W); got in_shape={in_shape}. Use 'mlp' for other shapes.")
+        raise ValueError(f"Model {name!r} is a CNN and needs image inputs (C, H, W); got in_shape={in_shape}. Use "
+                         "'mlp' for other shapes.")
     return in_shape
 
 # %% ../nbs/02_models.ipynb #adab22d5
@@ -124,7 +134,8 @@ def _image_shape(name, in_shape):
 def _mlp(in_shape, num_classes, hidden=(256, 128)):
     hidden = [int(h) for h in hidden]
     sizes = [math.prod(in_shape)] + hidden
-    blocks = [("flatten", nn.Flatten())] + [(f"block{i + 1}", LinearReLU(a, b)) for i, (a, b) in enumerate(zip(sizes, sizes[1:]))]
+    blocks = [("flatten", nn.Flatten())] + [(f"block{i + 1}", LinearReLU(a, b))
+                                            for i, (a, b) in enumerate(zip(sizes, sizes[1:]))]
     blocks.append(("logits", nn.Linear(sizes[-1], num_classes)))
     return nn.Sequential(OrderedDict(blocks)), [n for n, _ in blocks[1:]]
 
@@ -177,13 +188,17 @@ def _resnet(in_shape, num_classes, channels, blocks_per_stage, residual, width):
     return nn.Sequential(OrderedDict(layers)), [n for n, _ in layers]
 
 @register_model("resnet20", "CIFAR ResNet-20: stem + 3×3 BasicBlocks (16/32/64 channels), global pool, logits")
-def _resnet20(in_shape, num_classes, width=1.0): return _resnet(in_shape, num_classes, (16, 32, 64), (3, 3, 3), True, width)
+def _resnet20(in_shape, num_classes, width=1.0):
+    return _resnet(in_shape, num_classes, (16, 32, 64), (3, 3, 3), True, width)
 
 @register_model("plain20", "ResNet-20 without skip connections")
-def _plain20(in_shape, num_classes, width=1.0): return _resnet(in_shape, num_classes, (16, 32, 64), (3, 3, 3), False, width)
+def _plain20(in_shape, num_classes, width=1.0):
+    return _resnet(in_shape, num_classes, (16, 32, 64), (3, 3, 3), False, width)
 
 @register_model("resnet18w", "ResNet-18 widths (64/128/256/512), BasicBlocks [2,2,2,2], CIFAR stem")
-def _resnet18w(in_shape, num_classes, width=1.0): return _resnet(in_shape, num_classes, (64, 128, 256, 512), (2, 2, 2, 2), True, width)
+def _resnet18w(in_shape, num_classes, width=1.0):
+    return _resnet(in_shape, num_classes, (64, 128, 256, 512), (2, 2, 2, 2), True, width)
 
 @register_model("plain18w", "resnet18w without skip connections")
-def _plain18w(in_shape, num_classes, width=1.0): return _resnet(in_shape, num_classes, (64, 128, 256, 512), (2, 2, 2, 2), False, width)
+def _plain18w(in_shape, num_classes, width=1.0):
+    return _resnet(in_shape, num_classes, (64, 128, 256, 512), (2, 2, 2, 2), False, width)

@@ -16,16 +16,16 @@ import numpy as np
 import torch
 
 # %% ../nbs/07_procrustes.ipynb #72c939c5
-from .core import as_matrix, as_pair, register_measure
-from .cka import _centre
+from .core import as_matrix, as_pair, register_measure, centre
 
 # %% ../nbs/07_procrustes.ipynb #045a82a3
 def _unit(X, name):
-    Xc = _centre(X)
+    Xc = centre(X)
     nrm = torch.linalg.matrix_norm(Xc)
     if not nrm > 0:
         raise ValueError(f"`{name}` has no variance (every column is constant), so it cannot be scaled to unit "
-                         f"Frobenius norm and the Procrustes distance is undefined. Drop it or pass more varied inputs.")
+                         "Frobenius norm and the Procrustes distance is undefined. Drop it or pass more varied "
+                         "inputs.")
     A = Xc / nrm
     if A.shape[1] > A.shape[0]:                      # wide: same Gram matrix, n columns
         U, S, _ = torch.linalg.svd(A, full_matrices=False)
@@ -44,13 +44,14 @@ def prepare_procrustes(X, dtype=torch.float64) -> torch.Tensor:
     "Per-representation part of `procrustes_distance`: the centred, unit-norm matrix (n columns at most)."
     return _unit(as_matrix(X, "X", dtype=dtype, min_rows=2), "X")
 
-def procrustes_prepared(A: torch.Tensor, B: torch.Tensor, **kw) -> float:
+def procrustes_prepared(sx: torch.Tensor, sy: torch.Tensor, **kw) -> float:
     "Per-pair part of `procrustes_distance` from two `prepare_procrustes` states (same value)."
-    if A.shape[0] != B.shape[0]:
-        raise ValueError(f"`X` and `Y` must have the same number of rows: got {A.shape[0]} and {B.shape[0]}.")
-    return float((2 - 2 * torch.linalg.svdvals(A.T @ B.to(A.device)).sum()).clamp(0, 2))
+    if sx.shape[0] != sy.shape[0]:
+        raise ValueError(f"`X` and `Y` must have the same number of rows: got {sx.shape[0]} and {sy.shape[0]}.")
+    return float((2 - 2 * torch.linalg.svdvals(sx.T @ sy.to(sx.device)).sum()).clamp(0, 2))
 
 register_measure("procrustes_distance", procrustes_distance, kind="distance", symmetric=True,
                  prepare=prepare_procrustes, prepared=procrustes_prepared,
                  invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"), identity=0.0, min_n=2,
-                 layout="flatten", description="Orthogonal Procrustes distance (Ding et al. 2021), in [0, 2].");
+                 layout="flatten", defaults=("cli", "layerid"),
+                 description="Orthogonal Procrustes distance (Ding et al. 2021), in [0, 2].");

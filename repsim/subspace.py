@@ -40,7 +40,8 @@ def _check_eps(eps, name: str = "eps") -> float:
 # %% ../nbs/30_subspace_match.ipynb #c76221fb
 @dataclass
 class _Layers:
-    "Live, unit-norm neurons of both layers (columns of `W` = [A B]), reduced (`exact`) or with their Gram matrix (`gram`)."
+    """Live, unit-norm neurons of both layers (columns of `W` = [A B]), reduced (`exact`) or with their Gram matrix
+    (`gram`)."""
     W: torch.Tensor          # (m, kx + ky): exact: the R factor (m = min(n, kx + ky)); gram: the n-row unit neurons
     kx: int                  # live neurons of X: the first kx columns of W
     live_x: np.ndarray       # original column index of each live neuron
@@ -75,7 +76,8 @@ def _prepare(X, Y, names=("X", "Y"), method: str = "auto") -> _Layers:
     lx, ly = torch.nonzero(nx >= DEAD_NORM).flatten(), torch.nonzero(ny >= DEAD_NORM).flatten()
     for nm, l, p in ((names[0], lx, X.shape[1]), (names[1], ly, Y.shape[1])):
         if len(l) == 0:
-            raise ValueError(f"`{nm}` is an all-dead layer: all {p} of its neurons have activation norm < {DEAD_NORM:g} "
+            raise ValueError(f"`{nm}` is an all-dead layer: all {p} of its neurons have activation norm < "
+                             f"{DEAD_NORM:g} "
                              "over these inputs, so no neuron can be matched. Check the layer and the inputs "
                              "(a ReLU layer that never fires), or leave this layer out.")
     W = torch.cat([X if len(lx) == X.shape[1] else X[:, lx], Y if len(ly) == Y.shape[1] else Y[:, ly]], dim=1)
@@ -164,7 +166,8 @@ def _first(L: _Layers):
     if "first" not in L.cache:
         kx, ky, dev = L.kx, L.W.shape[1] - L.kx, L.W.device
         xs, ys = torch.arange(kx, device=dev), torch.arange(kx, kx + ky, device=dev)
-        if L.method == "exact": L.cache["first"] = (_resid(L.A, _span_basis(L.B)), 0.0, _resid(L.B, _span_basis(L.A)), 0.0)
+        if L.method == "exact":
+            L.cache["first"] = (_resid(L.A, _span_basis(L.B)), 0.0, _resid(L.B, _span_basis(L.A)), 0.0)
         else: L.cache["first"] = (*_gram_r2(L, ys, xs, "eig_y"), *_gram_r2(L, xs, ys, "eig_x"))
     return L.cache["first"]
 
@@ -287,7 +290,8 @@ class _MatchSpace:
         self.L = _prepare(X, Y)
         self.M = _max_match_L(self.L, self.eps)
         self.thr = self.eps + MATCH_ATOL
-        xs = np.flatnonzero(np.isin(self.L.live_x, self.M.x_idx)); ys = np.flatnonzero(np.isin(self.L.live_y, self.M.y_idx))
+        xs = np.flatnonzero(np.isin(self.L.live_x, self.M.x_idx))
+        ys = np.flatnonzero(np.isin(self.L.live_y, self.M.y_idx))
         self.A = self.B = None
         if len(xs):
             W = _reduce(torch.cat([self.L.A[:, xs], self.L.B[:, ys]], 1))
@@ -320,7 +324,8 @@ def min_match(X, Y, neuron, eps: float, seed: int | None = None) -> SubspaceMatc
     v = sp.local(side, i)
     if v is None:
         raise ValueError(f"neuron {(side, i)} is not in the maximum {eps:g}-match, so no {eps:g}-match contains it; "
-                         f"try a larger eps (every live neuron matches at eps >= max_epsilon = {sp.M.max_epsilon:.4f}).")
+                         "try a larger eps (every live neuron matches at eps >= max_epsilon = "
+                         f"{sp.M.max_epsilon:.4f}).")
     xi, yi = sp.minimal(v, seed)
     return SubspaceMatch(xi, yi, (len(xi) + len(yi)) / (sp.L.n_x + sp.L.n_y), sp.M.max_epsilon, sp.eps,
                          sp.L.n_x, sp.L.n_y, sp.M.dead_x, sp.M.dead_y)
@@ -387,7 +392,8 @@ def min_eps_for_size(X, Y, k: int, tol: float = 1e-6) -> float:
     if size(0.0) >= k: return 0.0
     lo, hi = 0.0, min(_max_epsilon(L), 1.0 - 2 * MATCH_ATOL)
     if size(hi) < k:
-        raise ValueError(f"no eps < 1 gives a match of {k} neurons: some needed neuron is orthogonal to the other layer.")
+        raise ValueError(f"no eps < 1 gives a match of {k} neurons: some needed neuron is orthogonal to the other "
+                         f"layer.")
     while hi - lo > tol:
         mid = 0.5 * (lo + hi)
         if size(mid) >= k: hi = mid
@@ -399,10 +405,12 @@ def _as_maps(Z, name):
     "A (n, C, S) view of a raw activation map or matrix: channels as neurons, S positions per input."
     if isinstance(Z, np.ndarray): Z = torch.from_numpy(np.ascontiguousarray(Z))
     if not isinstance(Z, torch.Tensor):
-        raise TypeError(f"`{name}` must be a numpy array or torch tensor (n, C, *spatial) or (n, p), got {type(Z).__name__}.")
+        raise TypeError(f"`{name}` must be a numpy array or torch tensor (n, C, *spatial) or (n, p), got "
+                        f"{type(Z).__name__}.")
     if Z.ndim < 2: raise ValueError(f"`{name}` must have shape (n, C, *spatial) or (n, p), got {tuple(Z.shape)}.")
     if not Z.is_floating_point(): raise TypeError(f"`{name}` has dtype {Z.dtype}; activations must be floating point.")
-    if not torch.isfinite(Z).all(): raise ValueError(f"`{name}` contains NaN or Inf entries; remove them before comparing.")
+    if not torch.isfinite(Z).all():
+        raise ValueError(f"`{name}` contains NaN or Inf entries; remove them before comparing.")
     return Z.detach().reshape(Z.shape[0], Z.shape[1], -1)
 
 def sampled_max_match(X, Y, eps=EPSILONS, n_coords: int = 10_000, repeats: int = 16, seed: int = 0) -> pd.DataFrame:
@@ -443,8 +451,9 @@ def max_match_score(X, Y, eps: float = 0.5, n_coords: int = 10_000, repeats: int
 
 register_measure("max_match", max_match_score, kind="similarity", symmetric=True,
                  invariances=("isotropic_scaling", "permutation"), identity=1.0, min_n=1, layout="pixels",
-                 kwargs=dict(eps=0.5, n_coords=10_000, repeats=16, seed=0),
-                 description="Maximum ε-approximate subspace match score (Wang et al. 2018), uncentred, channels as neurons")
+                 kwargs=dict(eps=0.5, n_coords=10_000, repeats=16, seed=0), defaults=("layerid",),
+                 description="Maximum ε-approximate subspace match score (Wang et al. 2018), uncentred, channels as "
+                             "neurons")
 
 # %% ../nbs/30_subspace_match.ipynb #be2ccb27
 def subspace_match_layers(model_a, model_b, data, layers, eps=EPSILONS, n_coords: int = 10_000, repeats: int = 16,

@@ -50,7 +50,7 @@ def test_home_page_loads_with_chapter_navigation(site):
     out, url = site
     html = dom(f"{url}/index.html")
     assert "repsim" in html
-    for chapter in ("core.html", "activations.html", "compare.html", "cka.html"):
+    for chapter in ("core.html", "activations.html", "comparison.html", "cka.html"):
         assert chapter in html, f"navigation does not link {chapter}"
     shots = ROOT / "_proc" / "screenshots"; shots.mkdir(parents=True, exist_ok=True)
     r = chromium(f"--screenshot={shots / 'home.png'}", "--window-size=1280,1600", f"{url}/index.html")
@@ -62,5 +62,5 @@ def test_api_entry_and_figure(site):
     html = dom(f"{url}/cka.html")
     assert "linear_cka" in html and "debiased" in html, "no API entry for linear_cka on the CKA page"
     assert 'id="linear_cka"' in html or "linear_cka(" in html
-    comp = dom(f"{url}/compare.html")
+    comp = dom(f"{url}/comparison.html")
     assert "<img" in comp, "the compare chapter shows no figure"
