@@ -17,14 +17,17 @@ import numpy as np
 import torch
 
 # %% ../nbs/06_cca.ipynb #cb6be9d7
-from .core import as_matrix, as_pair, register_measure, centre
+from .core import as_matrix, as_pair, register_measure, centre, input_eps
 
 # %% ../nbs/06_cca.ipynb #5a7e6671
-def _basis(Xc: torch.Tensor, name: str, method: str = "svd"):
-    "Orthonormal basis (n, r) of the column space of centred `Xc`, its singular values and right singular vectors."
+def _basis(Xc: torch.Tensor, name: str, method: str = "svd", eps: float = 0.0):
+    """Orthonormal basis (n, r) of the column space of centred `Xc`, its singular values and right singular vectors.
+    Directions below `max(n, p) × eps × σ_max` are rounding noise, with `eps` the precision the data came in
+    (at least the computing dtype's)."""
+    eps = max(float(eps), float(torch.finfo(Xc.dtype).eps))
     if method == "svd":
         U, S, Vh = torch.linalg.svd(Xc, full_matrices=False)
-        r = int((S > S[0] * max(Xc.shape) * torch.finfo(Xc.dtype).eps).sum()) if S[0] > 0 else 0
+        r = int((S > S[0] * max(Xc.shape) * eps).sum()) if S[0] > 0 else 0
         if r == 0:
             raise ValueError(f"`{name}` has no variance (every column is constant); canonical correlations are "
                              f"undefined. Drop this representation or pass more varied inputs.")
@@ -33,7 +36,7 @@ def _basis(Xc: torch.Tensor, name: str, method: str = "svd"):
         keep = Xc.abs().amax(0) > 0
         Q, R = torch.linalg.qr(Xc[:, keep])
         d = R.diagonal().abs()
-        if d.numel() == 0 or d.min() <= d.max() * max(Xc.shape) * torch.finfo(Xc.dtype).eps:
+        if d.numel() == 0 or d.min() <= d.max() * max(Xc.shape) * eps:
             raise ValueError(f"`{name}` is rank-deficient (linearly dependent or constant columns), which the QR basis "
                              f"cannot resolve; use method='svd' (the default), which drops null directions.")
         return Q, None, None
@@ -53,11 +56,12 @@ def _check_ranks(n, rx, ry, what="CCA"):
                          f"exactly 1 whatever the data. Use more than {rx + ry} examples, or fewer dimensions.")
 
 def _cca_core(X, Y, method="svd", dtype=torch.float64, check_p=True):
+    ex, ey = input_eps(X), input_eps(Y)
     X, Y = as_pair(X, Y, min_rows=2, dtype=dtype)
     n = X.shape[0]
     if check_p: _check_n_gt_p(n, X.shape[1], "X"); _check_n_gt_p(n, Y.shape[1], "Y")
-    Qx, Sx, Vx = _basis(centre(X), "X", method)
-    Qy, _, _ = _basis(centre(Y), "Y", method)
+    Qx, Sx, Vx = _basis(centre(X, rescale=True), "X", method, ex)
+    Qy, _, _ = _basis(centre(Y, rescale=True), "Y", method, ey)
     _check_ranks(n, Qx.shape[1], Qy.shape[1])
     U, rho, Vh = torch.linalg.svd(Qx.T @ Qy, full_matrices=False)
     return rho.clamp(0, 1), Qx, U, X
@@ -100,7 +104,7 @@ def svcca(X, Y, keep: float = 0.99, r2: bool = False, dtype=torch.float64) -> fl
         raise ValueError(f"`keep` is the fraction of variance to keep, in (0, 1]; got {keep!r}.")
     X, Y = as_pair(X, Y, min_rows=2, dtype=dtype)
     n = X.shape[0]
-    Ux, Uy = _svd_keep(centre(X), "X", keep), _svd_keep(centre(Y), "Y", keep)
+    Ux, Uy = _svd_keep(centre(X, rescale=True), "X", keep), _svd_keep(centre(Y, rescale=True), "Y", keep)
     _check_ranks(n, Ux.shape[1], Uy.shape[1], f"SVCCA (keep={keep})")
     rho = torch.linalg.svdvals(Ux.T @ Uy).clamp(0, 1)
     return float((rho ** 2).mean() if r2 else rho.mean())
@@ -119,7 +123,7 @@ def pwcca(X, Y, method: str = "svd", dtype=torch.float64) -> float:
     similarity in [0, 1]."""
     rho, Qx, U, Xt = _cca_core(X, Y, method, dtype)
     H = Qx @ U[:, :len(rho)]                       # X's canonical variates, unit norm, (n, k)
-    alpha = (centre(Xt).T @ H).abs().sum(0)       # α_i = Σ_j |⟨h_i, x_j⟩|
+    alpha = (centre(Xt, rescale=True).T @ H).abs().sum(0)       # α_i = Σ_j |⟨h_i, x_j⟩|
     return float((alpha * rho).sum() / alpha.sum())
 
 register_measure("pwcca", pwcca, kind="similarity", symmetric=False,

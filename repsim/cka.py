@@ -19,13 +19,25 @@ import torch
 import pandas as pd
 
 # %% ../nbs/05_cka.ipynb #0cfb13e7
-from .core import as_matrix, as_pair, register_measure, centre
+from .core import as_matrix, as_pair, register_measure, centre, pow2_scale
 
 # %% ../nbs/05_cka.ipynb #b87b5fc9
-def _check_gram(K, name="K"):
+def _check_gram(K, name="K", kernel: bool = False):
+    "`K` as a square matrix; `kernel=True` also checks it is a kernel matrix (symmetric, |K_ij|² <= K_ii K_jj)."
     K = as_matrix(K, name, dtype=K.dtype if isinstance(K, torch.Tensor) and K.is_floating_point() else torch.float64)
     if K.shape[0] != K.shape[1]:
         raise ValueError(f"`{name}` must be a square (n, n) Gram matrix, got shape {tuple(K.shape)}.")
+    if kernel:
+        Ks = pow2_scale(K)                              # exact; keeps the products below inside the float range
+        tol = 64 * K.shape[0] * torch.finfo(K.dtype).eps * float(Ks.abs().max())
+        if float((Ks - Ks.T).abs().max()) > tol:
+            raise ValueError(f"`{name}` is not symmetric (max |K - Kᵀ| = {float((K - K.T).abs().max()):.3g}); a Gram "
+                             "matrix of inner products or a kernel is. Pass X @ X.T or a kernel matrix.")
+        d = Ks.diagonal()
+        if float(d.min()) < -tol or float((Ks.abs() - (d.clamp_min(0)[:, None] * d.clamp_min(0)[None, :]).sqrt()).max()
+                                          ) > tol:
+            raise ValueError(f"`{name}` is not a kernel matrix: it has a negative diagonal entry or an entry larger "
+                             "than sqrt(K_ii K_jj), which no inner product has. Pass X @ X.T or a kernel matrix.")
     return K
 
 def gram_linear(X) -> torch.Tensor:
@@ -67,14 +79,22 @@ def _cka_ratio(kl, kk, ll, debiased, names=("X", "Y")):
             what = "U-centred" if debiased else "centred"
             raise ValueError(f"`{nm}` has a zero {what} Gram matrix (every column constant, or too few distinct rows): "
                              f"CKA is 0/0 and undefined. Drop the constant representation or pass more varied inputs.")
-    return float(kl / math.sqrt(kk * ll))
+    return float(kl / (math.sqrt(kk) * math.sqrt(ll)))
+
+def _centred_kernel(K, debiased: bool, name: str):
+    "(U-)centred, power-of-two-scaled kernel; a kernel that centring reduces to rounding noise counts as zero."
+    K = pow2_scale(K)
+    Kc = u_centre(K) if debiased else centre_gram(K)
+    if float(Kc.abs().max()) <= 64 * K.shape[0] * torch.finfo(K.dtype).eps * float(K.abs().max()):
+        Kc = torch.zeros_like(Kc)                      # a constant kernel: exactly nothing left after centring
+    return Kc
 
 def cka_from_grams(K, L, debiased: bool = False) -> float:
-    "CKA of two (n, n) Gram matrices, biased or debiased."
-    K, L = _check_gram(K, "K"), _check_gram(L, "L")
+    "CKA of two (n, n) Gram (kernel) matrices, biased or debiased."
+    K, L = _check_gram(K, "K", kernel=True), _check_gram(L, "L", kernel=True)
     if K.shape != L.shape:
         raise ValueError(f"`K` and `L` must have the same shape, got {tuple(K.shape)} and {tuple(L.shape)}.")
-    Kc, Lc = (u_centre(K), u_centre(L)) if debiased else (centre_gram(K), centre_gram(L))
+    Kc, Lc = _centred_kernel(K, debiased, "K"), _centred_kernel(L, debiased, "L")
     return _cka_ratio((Kc * Lc).sum().item(), (Kc * Kc).sum().item(), (Lc * Lc).sum().item(), debiased, ("K", "L"))
 
 # %% ../nbs/05_cka.ipynb #62c57d41
@@ -120,14 +140,14 @@ def linear_cka(X, Y, debiased: bool = False, form: str = "auto", dtype=torch.flo
     """Linear CKA between activations `X (n, p1)` and `Y (n, p2)` of the same n inputs; a similarity in [0, 1]
     (debiased: can be slightly negative). `debiased=True` uses the unbiased HSIC (U-centring, n >= 4)."""
     X, Y = as_pair(X, Y, min_rows=4 if debiased else 2, dtype=dtype)
-    Xc, Yc = centre(X), centre(Y)
+    Xc, Yc = centre(X, rescale=True), centre(Y, rescale=True)
     kl, kk, ll = _linear_terms(Xc, Yc, debiased, form)
     return _cka_ratio(kl.item(), kk.item(), ll.item(), debiased)
 
 def prepare_linear_cka(X, debiased: bool = False, dtype=torch.float64) -> dict:
     "Per-representation part of `linear_cka`: checked, centred X, its (U-)centred Gram when wide, and ⟨X, X⟩."
     X = as_matrix(X, "X", dtype=dtype, min_rows=4 if debiased else 2)
-    Xc = centre(X)
+    Xc = centre(X, rescale=True)
     n, p = Xc.shape
     K = None
     if p >= n:                                        # wide: every pair is cheapest through the n × n Gram
@@ -145,6 +165,9 @@ def linear_cka_prepared(sx: dict, sy: dict, **kw) -> float:
         raise ValueError(f"`X` and `Y` must have the same number of rows: got {sx['Xc'].shape[0]} and "
                          f"{sy['Xc'].shape[0]}.")
     deb = sx["debiased"]
+    if sy["debiased"] != deb:
+        raise ValueError("The two states were prepared with different `debiased` settings (a biased and a debiased "
+                         "HSIC do not mix); prepare both alike.")
     if sx["K"] is not None and sy["K"] is not None:
         kl = (sx["K"] * sy["K"].to(sx["K"].device)).sum()
     else:                                             # a narrow side: the cross term alone, in feature form
@@ -176,7 +199,7 @@ def gram_rbf(X, sigma: float = 0.8, name: str = "X", dtype=torch.float64) -> tor
     if not (isinstance(sigma, (int, float)) and sigma > 0 and math.isfinite(sigma)):
         raise ValueError(f"`sigma` must be a positive number (a fraction of the median distance, e.g. 0.8), "
                          f"got {sigma!r}.")
-    X = centre(as_matrix(X, name, dtype=dtype))
+    X = centre(as_matrix(X, name, dtype=dtype), rescale=True)
     sq = (X * X).sum(1)
     D = (sq[:, None] + sq[None, :] - 2 * (X @ X.T)).clamp_min_(0)
     D.fill_diagonal_(0)
@@ -191,7 +214,7 @@ def gram_rbf(X, sigma: float = 0.8, name: str = "X", dtype=torch.float64) -> tor
 def prepare_rbf_cka(X, sigma: float = 0.8, debiased: bool = False, dtype=torch.float64, name: str = "X") -> dict:
     "Per-representation part of `rbf_cka`: the (U-)centred RBF kernel of `X` and its squared norm."
     K = gram_rbf(as_matrix(X, name, dtype=dtype, min_rows=4 if debiased else 2), sigma, name, dtype)
-    Kc = u_centre(K) if debiased else centre_gram(K)
+    Kc = _centred_kernel(K, debiased, name)
     return dict(Kc=Kc, kk=(Kc * Kc).sum(), debiased=bool(debiased))
 
 def rbf_cka_prepared(sx: dict, sy: dict, **kw) -> float:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 # %% auto #0
-__all__ = ['INVARIANCES', 'MEASURES', 'DEFAULT_SETS', 'RENAMED_MEASURES', 'SCALES', 'as_matrix', 'as_pair', 'centre',
-           'seeded_split', 'renamed', 'renamed_args', 'Measure', 'register_measure', 'get_measure', 'default_measures',
-           'list_measures', 'get_scale', 'seed_everything', 'default_device']
+__all__ = ['INVARIANCES', 'MEASURES', 'DEFAULT_SETS', 'RENAMED_MEASURES', 'SCALES', 'as_matrix', 'as_pair', 'pow2_scale',
+           'centre', 'input_eps', 'seeded_split', 'renamed', 'renamed_args', 'Measure', 'register_measure',
+           'get_measure', 'default_measures', 'list_measures', 'get_scale', 'seed_everything', 'default_device']
 
 # %% ../nbs/00_core.ipynb #c191a532
 import numpy as np
@@ -68,12 +68,29 @@ def as_pair(X, Y, min_rows: int = 1, dtype=torch.float64, names=("X", "Y")):
     return X, Y
 
 # %% ../nbs/00_core.ipynb #77dc6b1a
-def centre(X: torch.Tensor) -> torch.Tensor:
-    "Column-centre the (n, p) tensor `X`; exactly constant columns become exact zeros."
+def pow2_scale(Z: torch.Tensor) -> torch.Tensor:
+    "`Z` times the power of two that brings max|Z| into [0.5, 1): exact (no mantissa bit changes); zeros unchanged."
+    m = Z.abs().max() if Z.numel() else Z.new_zeros(())
+    if not (m > 0 and torch.isfinite(m)): return Z
+    return torch.ldexp(Z, -torch.frexp(m).exponent.to(Z.device))
+
+def centre(X: torch.Tensor, rescale: bool = False) -> torch.Tensor:
+    """Column-centre the (n, p) tensor `X`; exactly constant columns become exact zeros. `rescale=True` also
+    scales by powers of two before and after centring (`pow2_scale`), so that neither the mean of huge values nor
+    the products of tiny ones leave the float range; for a scale-invariant measure this changes no bit of the
+    result inside the normal range and keeps it right outside it."""
+    if rescale: X = pow2_scale(X)
     Xc = X - X.mean(0, keepdim=True)
     const = (X == X[:1]).all(0)
     if const.any(): Xc[:, const] = 0
-    return Xc
+    return pow2_scale(Xc) if rescale else Xc
+
+def input_eps(X) -> float:
+    "Machine epsilon of the precision `X` is stored in (float32 data converted to float64 keeps float32's noise)."
+    dt = getattr(X, "dtype", None)
+    if isinstance(dt, torch.dtype) and dt.is_floating_point: return float(torch.finfo(dt).eps)
+    if isinstance(dt, np.dtype) and dt.kind == "f": return float(np.finfo(dt).eps)
+    return float(np.finfo(np.float64).eps)
 
 # %% ../nbs/00_core.ipynb #5a1145c7
 def seeded_split(n: int, test_size: float = 0.3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -20,7 +20,7 @@ from .core import as_matrix, as_pair, register_measure, centre
 
 # %% ../nbs/07_procrustes.ipynb #045a82a3
 def _unit(X, name):
-    Xc = centre(X)
+    Xc = centre(X, rescale=True)                     # exact powers of two: the norm cannot overflow or underflow
     nrm = torch.linalg.matrix_norm(Xc)
     if not nrm > 0:
         raise ValueError(f"`{name}` has no variance (every column is constant), so it cannot be scaled to unit "

@@ -20,7 +20,7 @@ __all__ = ['DEAD_NORM', 'MATCH_ATOL', 'EPSILONS', 'SubspaceMatch', 'max_match', 
 import numpy as np
 import torch
 import pandas as pd
-from .core import as_matrix, as_pair, register_measure
+from .core import as_matrix, as_pair, register_measure, pow2_scale
 
 # %% ../nbs/30_subspace_match.ipynb #456fcb3f
 DEAD_NORM = 1e-16     # neurons with a smaller activation-vector norm are dead (official code's threshold)
@@ -72,6 +72,7 @@ def _prepare(X, Y, names=("X", "Y"), method: str = "auto") -> _Layers:
     if method not in ("auto", "exact", "gram"):
         raise ValueError(f"`method` must be 'auto', 'exact' or 'gram', got {method!r}.")
     X, Y = as_pair(X, Y, names=names)
+    X, Y = pow2_scale(X), pow2_scale(Y)          # exact; norms of 1e±154 data stay inside the float range
     nx, ny = torch.linalg.vector_norm(X, dim=0), torch.linalg.vector_norm(Y, dim=0)
     lx, ly = torch.nonzero(nx >= DEAD_NORM).flatten(), torch.nonzero(ny >= DEAD_NORM).flatten()
     for nm, l, p in ((names[0], lx, X.shape[1]), (names[1], ly, Y.shape[1])):

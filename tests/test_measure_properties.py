@@ -1,16 +1,18 @@
 """Property-based suite over every registered activation measure (those with no `requires`).
 
-For each measure in `repsim.core.MEASURES` it checks, with hypothesis (100 examples per property):
+For each measure in `repsim.core.MEASURES` it checks, with hypothesis (100 examples per property by default; set
+REPSIM_HYPOTHESIS=thorough for 1 000, REPSIM_HYPOTHESIS=quick for 20):
 - identity: m(X, X) equals the declared `identity`;
 - symmetry: m(X, Y) == m(Y, X) for measures declared symmetric;
 - every declared invariance, applied to either side (orthogonal, isotropic scaling, translation, invertible linear,
   column permutation);
-and, deterministically, that every *undeclared* invariance fails on some input.
+and, deterministically, that every *undeclared* invariance fails on some input, and that a declared isotropic
+scaling invariance holds over the whole float64 range (factors 1e±150 and 1e±300 on either side).
 
 Measures that refuse n <= p (the CCA family) are detected by probing them with a wide matrix; they get only tall
 data (n > p1 + p2 + 2), all other measures get tall and wide data.
 """
-import importlib, pkgutil
+import importlib, os, pkgutil
 
 import numpy as np
 import pytest
@@ -30,7 +32,12 @@ torch.set_num_threads(1)   # tiny matrices: thread start-up dominates, and CI ha
 
 NAMES = sorted(n for n, m in MEASURES.items() if not m.requires)
 TOL = 1e-6
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+for _name, _n in (("default", 100), ("thorough", 1000), ("quick", 20)):
+    settings.register_profile(_name, max_examples=_n, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROFILE = os.environ.get("REPSIM_HYPOTHESIS", "default")
+if PROFILE not in ("default", "thorough", "quick"):
+    raise ValueError(f"REPSIM_HYPOTHESIS={PROFILE!r}: use 'default', 'thorough' or 'quick'.")
+SETTINGS = settings(settings.get_profile(PROFILE))
 
 
 def _accepts_wide(name):
@@ -136,3 +143,21 @@ def test_undeclared_invariance_fails_somewhere(name, inv):
             worst = max(worst, abs(moved - base))
         if worst > 1e-3: return
     pytest.fail(f"{name} is invariant to {inv} on every input tried (largest change {worst:.2e}); declare it.")
+
+
+SCALE_FREE = [n for n in NAMES if "isotropic_scaling" in MEASURES[n].invariances]
+
+
+@pytest.mark.parametrize("name", SCALE_FREE)
+@pytest.mark.parametrize("factor", [1e-300, 1e-150, 1e150, 1e300])
+def test_scaling_invariance_over_the_float64_range(name, factor):
+    "A declared scale invariance holds at extreme magnitudes: no overflow to NaN/inf, no underflow to a refusal."
+    m = MEASURES[name]
+    for seed in range(3):
+        X, Y = make_pair(seed, name)
+        base = m(X, Y)
+        for side in ("X", "Y"):
+            moved = m(X * factor, Y) if side == "X" else m(X, Y * factor)
+            assert abs(moved - base) < TOL, f"{name}: {side} * {factor:g} moves {base} -> {moved}"
+        both = m(X * factor, Y * factor)
+        assert abs(both - base) < TOL, f"{name}: both sides * {factor:g} move {base} -> {both}"
