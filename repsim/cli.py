@@ -7,33 +7,38 @@ Docs: https://repsim-dev.github.io/neural-repsim/cli.html.md"""
 
 # %% ../nbs/09_cli.ipynb #2cf876b9
 from __future__ import annotations
-import argparse, sys, time
+import argparse, math, os, sys, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['build_parser', 'run_compare', 'main']
+__all__ = ['build_parser', 'UsageError', 'check_args', 'run_compare', 'main']
 
 # %% ../nbs/09_cli.ipynb #5b138b7d
 import pandas as pd
-from .core import MEASURES, default_measures, get_scale, list_measures
+import repsim
+from .core import MEASURES, default_measures, get_scale, list_measures, atomic_write
 import repsim.cka, repsim.procrustes  # noqa: F401  (register the default measure set of `repsim compare`)
+from .models import MODELS, make_model
+from .activations import list_layers
 from .training import TrainConfig, train
-from .data import load_dataset
+from .data import load_dataset, DatasetUnavailable, DATASETS
 from .comparison import compare, layer_table, heatmap, diagonal_summary
 
 # %% ../nbs/09_cli.ipynb #4477cade
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="repsim", description="Representation similarity of neural networks (repsim).")
+    p.add_argument("--version", action="version", version=f"repsim {repsim.__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("compare", help="train/load two networks and compare every layer pair",
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
                        description="Train (or load from the cache) one network per seed, compare every layer pair of "
                                    "every model pair with the chosen measures, print layer x layer tables and write "
                                    "CSV + heatmap PNGs.")
-    c.add_argument("--data", default="mnist",
-                   help="dataset for training and comparison: digits, mnist, mnist1d, cifar10, fashion_mnist, svhn")
-    c.add_argument("--n-train", type=int, default=10_000, help="training examples (subset of the train split)")
-    c.add_argument("--n", type=int, default=500, help="test inputs the activations are taken on")
+    c.add_argument("--data", default="mnist", help=f"dataset for training and comparison: {', '.join(DATASETS)}")
+    c.add_argument("--n-train", type=int, default=None,
+                   help="training examples (subset of the train split; default: 10000 or the whole split if smaller)")
+    c.add_argument("--n", type=int, default=None,
+                   help="test inputs the activations are taken on (default: 500 or the whole test split if smaller)")
     c.add_argument("--model", default="tiny10", help="model from the zoo (see repsim.models.list_models())")
     c.add_argument("--width", type=float, default=None, help="width multiplier for the model, where it has one")
     c.add_argument("--seeds", type=int, nargs="+", default=[0, 1], help="training seeds, one model each")
@@ -47,24 +52,80 @@ def build_parser() -> argparse.ArgumentParser:
                    help="conv-map layout for measures that accept any")
     c.add_argument("--out", default="repsim-out", help="output directory for comparison.csv and heatmaps")
     c.add_argument("--cache-dir", default=None, help="checkpoint cache (default $REPSIM_CACHE or ~/.cache/repsim)")
-    c.add_argument("--quiet", action="store_true", help="no progress bars")
+    c.add_argument("--quiet", action="store_true", help="no progress bars or stage lines; the summary still prints")
     sub.add_parser("measures", help="list the registered measures and their declared properties")
     return p
 
 # %% ../nbs/09_cli.ipynb #61eab00a
+class UsageError(ValueError):
+    "A bad command-line argument (exit status 2, one line)."
+
 def _measure_names(arg):
     if arg is None: return default_measures("cli")
     names = [s.strip() for s in arg.split(",") if s.strip()]
+    if not names: raise UsageError("--measures is empty; pass comma-separated names (`repsim measures` lists them).")
     unknown = [n for n in names if n not in MEASURES]
-    if unknown: raise ValueError(f"unknown measure(s) {unknown} for --measures; registered: {sorted(MEASURES)}")
+    if unknown: raise UsageError(f"unknown measure(s) {unknown} for --measures; registered: {sorted(MEASURES)}")
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup: raise UsageError(f"--measures names {dup} more than once; list each measure once.")
     return names
 
+def _writable_dir(path, flag):
+    p = Path(path).expanduser()
+    if p.exists() and not p.is_dir(): raise UsageError(f"{flag} {path} is a file, not a folder; pass a folder path.")
+    parent = p
+    while not parent.exists(): parent = parent.parent
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag} {path}: cannot write under {parent} (permission denied); pass a writable folder.")
+
+def _count(value, flag, lo, hi, default):
+    if value is None: return min(default, hi)
+    if not lo <= value <= hi: raise UsageError(f"{flag} must be between {lo} and {hi} for this dataset, got {value}.")
+    return value
+
+def check_args(args):
+    "Validate every `repsim compare` argument (and resolve dataset-dependent defaults) before any work."
+    if args.data not in DATASETS: raise UsageError(f"--data {args.data!r} is not a dataset; choose from {DATASETS}.")
+    if args.model not in MODELS:
+        raise UsageError(f"--model {args.model!r} is not in the zoo; choose from {sorted(MODELS)}.")
+    if args.width is not None and not (math.isfinite(args.width) and args.width > 0):
+        raise UsageError(f"--width must be a positive number, got {args.width}.")
+    if args.epochs < 1: raise UsageError(f"--epochs must be at least 1, got {args.epochs}.")
+    if any(s < 0 for s in args.seeds): raise UsageError(f"--seeds must be non-negative integers, got {args.seeds}.")
+    if len(set(args.seeds)) != len(args.seeds):
+        raise UsageError(f"--seeds {args.seeds} repeats a seed: the same seed trains the same network twice; pass "
+                         "distinct seeds.")
+    args.measures = _measure_names(args.measures)
+    _writable_dir(args.out, "--out")
+    if args.cache_dir is not None: _writable_dir(args.cache_dir, "--cache-dir")
+    train_split, test_split = load_dataset(args.data, "train"), load_dataset(args.data, "test")
+    args.n_train = _count(args.n_train, "--n-train", 1, len(train_split), 10_000)
+    args.n = _count(args.n, "--n", 4, len(test_split), 500)
+    kw = {} if args.width is None else {"width": args.width}
+    try: net = make_model(args.model, train_split.input_shape, train_split.num_classes, **kw)
+    except (TypeError, ValueError) as e: raise UsageError(f"--model {args.model} with --width: {e}") from None
+    if args.layers is not None:
+        names = set(list_layers(net, all=True))
+        bad = [l for l in args.layers if l not in names]
+        if bad: raise UsageError(f"--layers {bad} are not layers of {args.model}; its comparable layers: "
+                                 f"{list_layers(net)}.")
+        if len(set(args.layers)) != len(args.layers): raise UsageError(f"--layers repeats a layer: {args.layers}.")
+    return args
+
+# %% ../nbs/09_cli.ipynb #2a713bb8
+def _say(args, msg):
+    if not args.quiet: print(msg, flush=True)
+
+def _save_figure(fig, path):
+    atomic_write(path, lambda t: fig.savefig(t, dpi=110, format="png"))
+
 def run_compare(args) -> pd.DataFrame:
-    "The `repsim compare` job; returns the comparison table."
+    "The `repsim compare` job (arguments checked first); returns the comparison table."
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     t0 = time.time()
-    measures = _measure_names(args.measures)
+    args = check_args(args)
+    measures = args.measures
     kw = {} if args.width is None else {"width": args.width}
     cfgs = [TrainConfig(dataset=args.data, n_train=args.n_train, model=args.model, model_kwargs=kw, seed=s,
                         epochs=args.epochs) for s in args.seeds]
@@ -72,16 +133,20 @@ def run_compare(args) -> pd.DataFrame:
           f"measures {measures}")
     nets = {}
     for c in cfgs:
+        _say(args, f"[train] seed {c.seed}: {c.epochs} epoch(s) on {c.n_train} {c.dataset} examples (cached by config)")
         m = train(c, cache_dir=args.cache_dir, progress=not args.quiet)
         nets[f"seed{c.seed}"] = m
         print(f"  seed {c.seed}: test accuracy {m.record['test_acc']:.4f} (config key {m.record['key']})")
     data = load_dataset(args.data, split="test", n=args.n)
-    df = compare(nets, data, layers=args.layers, measures=measures, layout=args.layout, errors="record",
-                 progress=not args.quiet)
-    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
-    df.to_csv(out / "comparison.csv", index=False)
     names = list(nets)
     a, b = names[0], names[1] if len(names) > 1 else names[0]
+    pairs = list(dict.fromkeys([(a, a), (a, b)] + [(a, k) for k in names[2:]]))   # only what is shown
+    _say(args, f"[compare] {len(pairs)} model pair(s) x every layer pair x {len(measures)} measure(s) "
+               f"on {args.n} test inputs")
+    df = compare(nets, data, layers=args.layers, measures=measures, layout=args.layout, errors="record",
+                 progress=not args.quiet, pairs=pairs)
+    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+    atomic_write(out / "comparison.csv", lambda t: df.to_csv(t, index=False))
     pd.set_option("display.width", 200); pd.set_option("display.max_columns", 30)
     for m in measures:
         sub = df[df.measure == m]
@@ -94,19 +159,29 @@ def run_compare(args) -> pd.DataFrame:
               f"{a} vs itself diagonal mean {self_s['diag_mean']:.3f}")
         fig, axes = plt.subplots(1, 2, figsize=(12, 5))
         heatmap(df, m, a, a, ax=axes[0]); heatmap(df, m, a, b, ax=axes[1])
-        fig.tight_layout(); fig.savefig(out / f"heatmap_{m}.png", dpi=110); plt.close(fig)
+        fig.tight_layout(); _save_figure(fig, out / f"heatmap_{m}.png"); plt.close(fig)
     print(f"\nwrote {out / 'comparison.csv'} and {len(measures)} heatmap PNG(s) to {out.resolve()} in "
           f"{time.time() - t0:.1f}s")
     return df
 
+def _print_measures():
+    pd.set_option("display.width", 200); pd.set_option("display.max_colwidth", 60)
+    try:
+        print(list_measures().to_string(index=False)); sys.stdout.flush()
+    except BrokenPipeError:                    # `repsim measures | head`: the reader left; that is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
 def main(argv=None) -> int:
     "Entry point of the `repsim` console script; returns the exit status."
     args = build_parser().parse_args(argv)
-    if args.command == "measures":                 # the whole registry: every chapter's measures
-        import repsim  # noqa: F401
-        pd.set_option("display.width", 200); pd.set_option("display.max_colwidth", 60)
-        print(list_measures().to_string(index=False)); return 0
+    if args.command == "measures":
+        import repsim.discrepancy, repsim.subspace, repsim.stitching_scores  # noqa: F401  (the whole registry)
+        _print_measures(); return 0
     try: run_compare(args)
-    except ValueError as e:                  # bad arguments: one clear line, no traceback
+    except UsageError as e:                  # bad arguments: one clear line, no traceback
         print(f"repsim compare: {e}", file=sys.stderr); return 2
+    except DatasetUnavailable as e:          # offline and not on disk: say what to do
+        print(f"repsim compare: {e}", file=sys.stderr); return 1
+    except OSError as e:                     # disk full, read-only: the path and the cause
+        print(f"repsim compare: {e}", file=sys.stderr); return 1
     return 0

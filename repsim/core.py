@@ -7,14 +7,16 @@ Docs: https://repsim-dev.github.io/neural-repsim/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #2855a150
 from __future__ import annotations
-import os, random, inspect, functools
+import os, random, inspect, functools, tempfile
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Callable
 
 # %% auto #0
 __all__ = ['INVARIANCES', 'MEASURES', 'DEFAULT_SETS', 'RENAMED_MEASURES', 'SCALES', 'as_matrix', 'as_pair', 'pow2_scale',
-           'centre', 'input_eps', 'seeded_split', 'renamed', 'renamed_args', 'Measure', 'register_measure',
-           'get_measure', 'default_measures', 'list_measures', 'get_scale', 'seed_everything', 'default_device']
+           'centre', 'input_eps', 'seeded_split', 'atomic_write', 'renamed', 'renamed_args', 'Measure',
+           'register_measure', 'get_measure', 'default_measures', 'list_measures', 'get_scale', 'seed_everything',
+           'default_device']
 
 # %% ../nbs/00_core.ipynb #c191a532
 import numpy as np
@@ -104,6 +106,24 @@ def seeded_split(n: int, test_size: float = 0.3, seed: int = 0) -> tuple[np.ndar
     perm = np.random.default_rng(int(seed)).permutation(int(n))
     n_test = min(int(n) - 1, max(1, int(round(test_size * n))))
     return perm[n_test:], perm[:n_test]
+
+# %% ../nbs/00_core.ipynb #e0e39339
+def atomic_write(path, write) -> Path:
+    "Call `write(tmp_path)` on a temporary file beside `path`, then rename it to `path`; clean errors naming the path."
+    path = Path(path)
+    if path.is_dir(): raise IsADirectoryError(f"Cannot write {path}: it is a folder; pass a file path.")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(e.errno, f"Could not write {path}: {e.strerror or e}") from e
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 # %% ../nbs/00_core.ipynb #16bfef4e
 def renamed(old: str, new: str, what: str = "argument") -> str:

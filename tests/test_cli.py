@@ -45,3 +45,39 @@ def test_compare_end_to_end(tmp_path):
     r2 = run("compare", "--n-train", "2000", "--epochs", "1", "--n", "200", "--out", str(out), "--quiet",
              "--measures", "linear_cka", env_extra={"REPSIM_CACHE": str(tmp_path / "cache")})
     assert r2.returncode == 0 and r2.stdout.split("\n")[1:3] == r.stdout.split("\n")[1:3]
+
+
+@pytest.mark.parametrize("argv,msg", [
+    (["--n", "0"], "--n must be"), (["--n-train", "100000000"], "--n-train must be"), (["--width", "0"], "--width"),
+    (["--width", "nan"], "--width"), (["--seeds", "3", "3"], "repeats a seed"), (["--epochs", "0"], "--epochs"),
+    (["--measures", "linear_cka,linear_cka"], "more than once"), (["--layers", "blockX"], "not layers of"),
+    (["--model", "nope"], "not in the zoo"), (["--data", "nope"], "not a dataset")])
+def test_bad_arguments_exit_2_with_one_line_before_any_work(tmp_path, argv, msg):
+    r = run("compare", *argv, "--out", str(tmp_path / "out"), env_extra={"REPSIM_CACHE": str(tmp_path / "cache")})
+    assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and msg in lines[0] and "Traceback" not in r.stderr, r.stderr
+    assert not (tmp_path / "cache").exists() and not (tmp_path / "out").exists()   # nothing trained or written
+
+
+def test_out_and_cache_dir_that_are_files(tmp_path):
+    f = tmp_path / "a_file"; f.write_text("x")
+    for flag in ("--out", "--cache-dir"):
+        r = run("compare", flag, str(f))
+        assert r.returncode == 2 and "is a file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unavailable_dataset_is_one_line_exit_1(tmp_path):
+    r = run("compare", "--data", "svhn", env_extra={"REPSIM_DATA": str(tmp_path / "data")}, timeout=120)
+    assert r.returncode == 1 and "not available" in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]
+
+
+def test_version():
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.startswith("repsim ")
+
+
+def test_measures_into_a_closed_pipe():
+    p = subprocess.run(f"{REPSIM} measures | head -n 2", shell=True, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0 and "BrokenPipeError" not in p.stderr and "Traceback" not in p.stderr, p.stderr
+    assert len(p.stdout.splitlines()) == 2
