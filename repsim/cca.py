@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 # %% auto #0
-__all__ = ['cca', 'mean_cca', 'cca_r2', 'svcca', 'pwcca']
+__all__ = ['mean_cca', 'cca_r2', 'svcca', 'pwcca', 'cca']
 
 # %% ../nbs/06_cca.ipynb #d2a95807
 import numpy as np
@@ -80,10 +80,10 @@ def cca_r2(X, Y, method: str = "svd", dtype=torch.float64) -> float:
     return float((_cca_core(X, Y, method, dtype)[0] ** 2).mean())
 
 _CCA_INV = ("orthogonal", "isotropic_scaling", "translation", "invertible_linear", "permutation")
-register_measure("mean_cca", mean_cca, kind="similarity", symmetric=True, invariances=_CCA_INV, min_n=3,
+mean_cca = register_measure("mean_cca", mean_cca, kind="similarity", symmetric=True, invariances=_CCA_INV, min_n=3,
                  layout="pool", defaults=("layerid",),
                  description="Mean canonical correlation (needs n > p and rank X + rank Y < n).")
-register_measure("cca_r2", cca_r2, kind="similarity", symmetric=True, invariances=_CCA_INV, min_n=3,
+cca_r2 = register_measure("cca_r2", cca_r2, kind="similarity", symmetric=True, invariances=_CCA_INV, min_n=3,
                  layout="pool", defaults=("layerid",),
                  description="Mean squared canonical correlation R²_CCA (needs n > p and rank X + rank Y < n).");
 
@@ -110,7 +110,7 @@ def svcca(X, Y, keep: float = 0.99, r2: bool = False, dtype=torch.float64) -> fl
     return float((rho ** 2).mean() if r2 else rho.mean())
 
 _SV_INV = ("orthogonal", "isotropic_scaling", "translation", "permutation")
-register_measure("svcca", svcca, kind="similarity", symmetric=True, invariances=_SV_INV, min_n=3,
+svcca = register_measure("svcca", svcca, kind="similarity", symmetric=True, invariances=_SV_INV, min_n=3,
                  layout="pool", defaults=("layerid",),
                  description="SVCCA mean rho after keeping 99% of each side's variance.")
 register_measure("svcca_r2", svcca, kind="similarity", symmetric=True, invariances=_SV_INV, min_n=3,
@@ -126,6 +126,6 @@ def pwcca(X, Y, method: str = "svd", dtype=torch.float64) -> float:
     alpha = (centre(Xt, rescale=True).T @ H).abs().sum(0)       # α_i = Σ_j |⟨h_i, x_j⟩|
     return float((alpha * rho).sum() / alpha.sum())
 
-register_measure("pwcca", pwcca, kind="similarity", symmetric=False,
+pwcca = register_measure("pwcca", pwcca, kind="similarity", symmetric=False,
                  invariances=("isotropic_scaling", "translation", "permutation"), min_n=3, layout="pool",
                  defaults=("layerid",), description="Projection-weighted CCA (Morcos et al. 2018), weights from X.");

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 # %% auto #0
-__all__ = ['gram_linear', 'centre_gram', 'u_centre', 'hsic', 'cka_from_grams', 'linear_cka', 'prepare_linear_cka',
+__all__ = ['linear_cka', 'gram_linear', 'centre_gram', 'u_centre', 'hsic', 'cka_from_grams', 'prepare_linear_cka',
            'linear_cka_prepared', 'gram_rbf', 'prepare_rbf_cka', 'rbf_cka_prepared', 'rbf_cka', 'MinibatchCKA']
 
 # %% ../nbs/05_cka.ipynb #3a4d22a0
@@ -176,8 +176,8 @@ def linear_cka_prepared(sx: dict, sy: dict, **kw) -> float:
         if deb: kl = _unbias(kl, _row_norms2(Xc), _row_norms2(Yc), Xc.shape[0])
     return _cka_ratio(kl.item(), sx["kk"].item(), sy["kk"].item(), deb)
 
-register_measure("linear_cka", linear_cka, kind="similarity", symmetric=True,
-                 invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"), min_n=2,
+linear_cka = register_measure("linear_cka", linear_cka, kind="similarity", symmetric=True,
+                 invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"), min_n=4,
                  prepare=prepare_linear_cka, prepared=linear_cka_prepared,
                  layout="flatten", defaults=("compare", "cli", "layerid"),
                  description="Linear CKA (Kornblith et al. 2019), biased HSIC estimator.")
@@ -235,8 +235,9 @@ def rbf_cka(X, Y, sigma: float = 0.8, debiased: bool = False, dtype=torch.float6
                             prepare_rbf_cka(Y, sigma, debiased, dtype, "Y"))
 
 for _s in (0.2, 0.4, 0.8):
-    register_measure("rbf_cka" if _s == 0.8 else f"rbf_cka_{_s}", rbf_cka, kind="similarity", symmetric=True,
-                     invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"), min_n=2,
+    rbf_cka = register_measure("rbf_cka" if _s == 0.8 else f"rbf_cka_{_s}", rbf_cka, kind="similarity",
+                     symmetric=True, invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"),
+                     min_n=4,
                      layout="flatten", kwargs=dict(sigma=_s), prepare=prepare_rbf_cka, prepared=rbf_cka_prepared,
                      defaults=("layerid",), description=f"RBF-kernel CKA, sigma = {_s} x median distance, biased HSIC.")
 

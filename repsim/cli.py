@@ -103,7 +103,8 @@ def check_args(args):
     args.n = _count(args.n, "--n", 4, len(test_split), 500)
     kw = {} if args.width is None else {"width": args.width}
     try: net = make_model(args.model, train_split.input_shape, train_split.num_classes, **kw)
-    except (TypeError, ValueError) as e: raise UsageError(f"--model {args.model} with --width: {e}") from None
+    except (TypeError, ValueError, RuntimeError) as e:
+        raise UsageError(f"--model {args.model} on --data {args.data}: {e}") from None
     if args.layers is not None:
         names = set(list_layers(net, all=True))
         bad = [l for l in args.layers if l not in names]

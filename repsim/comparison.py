@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from .core import Measure, get_measure, get_scale, default_measures
+from .core import Measure, get_measure, get_scale, default_measures, check_min_n
 from .activations import get_activations, list_layers, to_layout, as_loader, LAYOUTS
 from .cka import MinibatchCKA
 import repsim.cka  # noqa: F401  (registers the default measure set of `compare`: linear CKA)
@@ -118,6 +118,7 @@ def compare(models, data, layers=None, measures=None, layout: str = "flatten", p
             row = dict(model_a=a, model_b=b, layer_a=la, layer_b=lb, measure=m.name, kind=m.kind,
                        layout=lo if "models" not in m.requires else "model", n=int(acts[a][la].shape[0]))
             try:
+                check_min_n(m.name, m.min_n, row["n"])
                 if m.prepare is not None and not ctx:
                     row["value"] = float(m.prepared(state(m, kw, a, la, lo), state(m, kw, b, lb, lo), **kw))
                 else:

@@ -14,7 +14,7 @@ from typing import Callable
 
 # %% auto #0
 __all__ = ['INVARIANCES', 'MEASURES', 'DEFAULT_SETS', 'RENAMED_MEASURES', 'SCALES', 'as_matrix', 'as_pair', 'pow2_scale',
-           'centre', 'input_eps', 'seeded_split', 'atomic_write', 'renamed', 'renamed_args', 'Measure',
+           'centre', 'input_eps', 'seeded_split', 'atomic_write', 'renamed', 'renamed_args', 'Measure', 'check_min_n',
            'register_measure', 'get_measure', 'default_measures', 'list_measures', 'get_scale', 'seed_everything',
            'default_device']
 
@@ -171,10 +171,33 @@ DEFAULT_SETS = ("compare", "cli", "layerid")
 RENAMED_MEASURES = {"td": "td_labels"}          # old registry name -> new
 
 # %% ../nbs/00_core.ipynb #0ee00b48
+def check_min_n(name: str, min_n: int, n: int):
+    "Refuse `n` inputs for measure `name` when fewer than its declared `min_n`: the one place this is checked."
+    if n < min_n:
+        raise ValueError(f"Measure {name!r} needs at least {min_n} inputs (rows) for its value to mean something, got "
+                         f"n = {n}: with so few inputs any two representations look alike (or unalike) whatever they "
+                         f"are. Pass at least {min_n} inputs.")
+
+def _rows(Z):
+    shape = getattr(Z, "shape", None)
+    return int(shape[0]) if shape is not None and len(shape) >= 1 else None
+
+def _with_min_n(f: Callable, name: str, min_n: int) -> Callable:
+    "`f(X, Y, ...)` that first refuses fewer than `min_n` rows (model-level measures pass X = Y = None)."
+    @functools.wraps(f)
+    def checked(X, Y, *args, **kw):
+        for Z in (X, Y):
+            n = _rows(Z)
+            if n: check_min_n(name, min_n, n)          # empty input: `as_matrix` says so, naming it
+        return f(X, Y, *args, **kw)
+    checked.measure_name = name
+    return checked
+
 def register_measure(name: str, fn: Callable = None, *, kind: str, symmetric: bool, invariances=(), identity=None,
                      min_n: int = 2, layout: str = "any", requires=(), kwargs=None, description: str = "",
                      prepare: Callable = None, prepared: Callable = None, defaults=()):
-    "Register `fn` as measure `name` (usable as a decorator); returns `fn` unchanged."
+    """Register `fn` as measure `name` (usable as a decorator); returns `fn` wrapped so that it refuses fewer than
+    `min_n` rows (bind the result to the function's name: `f = register_measure("f", f, ...)`)."""
     if kind not in ("similarity", "distance"):
         raise ValueError(f"`kind` must be 'similarity' or 'distance', got {kind!r}.")
     bad = [i for i in invariances if i not in INVARIANCES]
@@ -187,13 +210,17 @@ def register_measure(name: str, fn: Callable = None, *, kind: str, symmetric: bo
     defaults = (defaults,) if isinstance(defaults, str) else tuple(defaults)
     bad = [d for d in defaults if d not in DEFAULT_SETS]
     if bad: raise ValueError(f"`defaults` has unknown sets {bad}; choose from {DEFAULT_SETS}.")
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 1:
+        raise ValueError(f"`min_n` must be a positive integer, got {min_n!r}.")
     def deco(f):
+        f = getattr(f, "__wrapped__", f) if hasattr(f, "measure_name") else f    # registered twice: wrap once
         doc = description or (inspect.getdoc(f) or "").split("\n")[0]
-        MEASURES[name] = Measure(name, f, kind, symmetric, tuple(invariances),
+        checked = _with_min_n(f, name, min_n)
+        MEASURES[name] = Measure(name, checked, kind, symmetric, tuple(invariances),
                                  (1.0 if kind == "similarity" else 0.0) if identity is None else identity,
                                  min_n, layout, tuple(requires), dict(kwargs or {}), doc, prepare, prepared,
                                  defaults)
-        return f
+        return checked
     return deco(fn) if fn is not None else deco
 
 def get_measure(name) -> Measure:

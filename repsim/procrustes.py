@@ -50,8 +50,8 @@ def procrustes_prepared(sx: torch.Tensor, sy: torch.Tensor, **kw) -> float:
         raise ValueError(f"`X` and `Y` must have the same number of rows: got {sx.shape[0]} and {sy.shape[0]}.")
     return float((2 - 2 * torch.linalg.svdvals(sx.T @ sy.to(sx.device)).sum()).clamp(0, 2))
 
-register_measure("procrustes_distance", procrustes_distance, kind="distance", symmetric=True,
+procrustes_distance = register_measure("procrustes_distance", procrustes_distance, kind="distance", symmetric=True,
                  prepare=prepare_procrustes, prepared=procrustes_prepared,
-                 invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"), identity=0.0, min_n=2,
+                 invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"), identity=0.0, min_n=4,
                  layout="flatten", defaults=("cli", "layerid"),
                  description="Orthogonal Procrustes distance (Ding et al. 2021), in [0, 2].");

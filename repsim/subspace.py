@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass, field
 
 # %% auto #0
-__all__ = ['DEAD_NORM', 'MATCH_ATOL', 'EPSILONS', 'SubspaceMatch', 'max_match', 'relative_distances', 'min_match',
-           'SimpleMatches', 'simple_matches', 'min_eps_for_size', 'sampled_max_match', 'max_match_score',
+__all__ = ['DEAD_NORM', 'MATCH_ATOL', 'EPSILONS', 'max_match_score', 'SubspaceMatch', 'max_match', 'relative_distances',
+           'min_match', 'SimpleMatches', 'simple_matches', 'min_eps_for_size', 'sampled_max_match',
            'subspace_match_layers']
 
 # %% ../nbs/30_subspace_match.ipynb #3852e960
@@ -450,8 +450,8 @@ def max_match_score(X, Y, eps: float = 0.5, n_coords: int = 10_000, repeats: int
     if X.shape[0] <= n_coords: return max_match(X, Y, eps).score
     return float(sampled_max_match(X, Y, eps, n_coords, repeats, seed).score.mean())
 
-register_measure("max_match", max_match_score, kind="similarity", symmetric=True,
-                 invariances=("isotropic_scaling", "permutation"), identity=1.0, min_n=1, layout="pixels",
+max_match_score = register_measure("max_match", max_match_score, kind="similarity", symmetric=True,
+                 invariances=("isotropic_scaling", "permutation"), identity=1.0, min_n=3, layout="pixels",
                  kwargs=dict(eps=0.5, n_coords=10_000, repeats=16, seed=0), defaults=("layerid",),
                  description="Maximum ε-approximate subspace match score (Wang et al. 2018), uncentred, channels as "
                              "neurons")

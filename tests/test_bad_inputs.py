@@ -142,3 +142,13 @@ def test_too_few_rows(name):
     X, Y = good(n=m.min_n - 1, p1=1, p2=1)
     with pytest.raises(ValueError, match="at least|examples|inputs|more"):
         m(X, Y)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_two_unrelated_inputs_give_no_verdict(name):
+    "With n = 2, centred data are one direction per side: CKA 1, Procrustes 0 whatever the data. Refused, by min_n."
+    m = MEASURES[name]
+    assert m.min_n >= 3, f"{name} declares min_n = {m.min_n}; two inputs cannot mean anything"
+    g = np.random.default_rng(5)
+    with pytest.raises(ValueError, match="at least"):
+        m(g.normal(size=(2, 3)), g.normal(size=(2, 4)))

@@ -401,7 +401,9 @@ def test_nan_inf(bad):
 def test_all_dead_layer():
     with pytest.raises(ValueError, match="`X` is an all-dead layer"): max_match(np.zeros((20, 3)), GOOD, 0.2)
     with pytest.raises(ValueError, match="`Y` is an all-dead layer"): max_match(GOOD, np.zeros((20, 3)), 0.2)
-    with pytest.raises(ValueError, match="all-dead"): relative_distances(GOOD, np.full((20, 2), 1e-20))
+    with pytest.raises(ValueError, match="all-dead"): relative_distances(GOOD, np.zeros((20, 2)))
+    # "dead" is relative to the layer's own scale (max_match declares isotropic scaling): a uniformly tiny layer lives
+    assert np.isfinite(relative_distances(GOOD, np.full((20, 2), 1e-20) + 1e-21 * np.eye(20)[:, :2])[1]).all()
     with pytest.raises(ValueError, match="all-dead"): get_measure("max_match")(np.zeros((20, 3)), GOOD)
 
 
