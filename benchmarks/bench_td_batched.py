@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from sklearn.linear_model import Ridge, LogisticRegression
 
-from repsim.td import transferred_discrepancy, regression_discrepancy, disagreement
+from repsim.discrepancy import transferred_discrepancy, regression_discrepancy, disagreement
 
 
 def best_of(f, repeats):
@@ -34,21 +34,21 @@ def main():
     a = ap.parse_args()
     g = np.random.default_rng(0)
     n, p, K = a.n, a.p, a.K
-    Z1 = g.normal(size=(n, p)) @ g.normal(size=(p, p))
-    Z2 = np.tanh(Z1 @ g.normal(size=(p, p)) / np.sqrt(p)) + 0.3 * g.normal(size=(n, p))
+    X = g.normal(size=(n, p)) @ g.normal(size=(p, p))
+    Y = np.tanh(X @ g.normal(size=(p, p)) / np.sqrt(p)) + 0.3 * g.normal(size=(n, p))
     ntr = 2 * n // 3
     dev = torch.device(a.device)
-    Z1t, Z2t = torch.as_tensor(Z1, device=dev), torch.as_tensor(Z2, device=dev)
-    args = (Z1t[:ntr], Z2t[:ntr])
-    test = (Z1t[ntr:], Z2t[ntr:])
-    T = Z1 @ g.normal(size=(p, K)) / np.sqrt(p) + g.normal(size=(n, K))                    # regression tasks
-    L = np.stack([(Z1 @ g.normal(size=(p, a.classes)) + 2 * g.normal(size=(n, a.classes))).argmax(1) for _ in range(K)], 1)
+    Xd, Yd = torch.as_tensor(X, device=dev), torch.as_tensor(Y, device=dev)         # on the device
+    train = (Xd[:ntr], Yd[:ntr])
+    test = (Xd[ntr:], Yd[ntr:])
+    T = X @ g.normal(size=(p, K)) / np.sqrt(p) + g.normal(size=(n, K))                    # regression tasks
+    L = np.stack([(X @ g.normal(size=(p, a.classes)) + 2 * g.normal(size=(n, a.classes))).argmax(1) for _ in range(K)], 1)
     print(f"n_train={ntr}, n_test={n - ntr}, p={p}, K={K} tasks, lam={a.lam}, device={dev}, torch threads={torch.get_num_threads()}")
 
-    for head, Y in (("ridge", T), ("logistic", L)):
+    for head, targets in (("ridge", T), ("logistic", L)):
         kw = dict(head=head, lam=a.lam)
-        batched = lambda: transferred_discrepancy(*args, Y[:ntr], *test, **kw).table.td.to_numpy()
-        single = lambda: np.array([transferred_discrepancy(*args, Y[:ntr, k], *test, **kw).table.td.iloc[0] for k in range(K)])
+        batched = lambda: transferred_discrepancy(*train, targets[:ntr], *test, **kw).table.discrepancy.to_numpy()
+        single = lambda: np.array([transferred_discrepancy(*train, targets[:ntr, k], *test, **kw).table.discrepancy.iloc[0] for k in range(K)])
         td_b, t_b = best_of(batched, a.repeats)
         td_s, t_s = best_of(single, max(1, a.repeats - 2))
         diff = np.abs(td_b - td_s).max()
@@ -60,18 +60,18 @@ def main():
         def sk():
             tds = []
             sides = []
-            for Z in (Z1, Z2):
-                mu = Z[:ntr].mean(0); s = ((Z[:ntr] - mu) ** 2).mean()
-                sides.append(((Z[:ntr] - mu) / np.sqrt(s), (Z[ntr:] - mu) / np.sqrt(s)))
+            for R in (X, Y):
+                mu = R[:ntr].mean(0); s = ((R[:ntr] - mu) ** 2).mean()
+                sides.append(((R[:ntr] - mu) / np.sqrt(s), (R[ntr:] - mu) / np.sqrt(s)))
             for k in range(K):
                 preds = []
-                for Xtr, Xte in sides:
+                for Rtr, Rte in sides:
                     if head == "ridge":
-                        preds.append(Ridge(alpha=a.lam * ntr).fit(Xtr, Y[:ntr, k]).predict(Xte))
+                        preds.append(Ridge(alpha=a.lam * ntr).fit(Rtr, targets[:ntr, k]).predict(Rte))
                     else:
                         with warnings.catch_warnings():
                             warnings.simplefilter("ignore")
-                            preds.append(LogisticRegression(C=1 / (ntr * a.lam), tol=1e-8, max_iter=5000).fit(Xtr, Y[:ntr, k]).predict_proba(Xte))
+                            preds.append(LogisticRegression(C=1 / (ntr * a.lam), tol=1e-8, max_iter=5000).fit(Rtr, targets[:ntr, k]).predict_proba(Rte))
                 tds.append(regression_discrepancy(*preds) if head == "ridge" else disagreement(*preds))
             return np.array(tds)
         td_sk, t_sk = best_of(sk, 1)

@@ -11,15 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # %% auto #0
-__all__ = ['identification_hits', 'LayerIDResult', 'identify_layers', 'default_measures', 'layer_identification',
-           'plot_identification']
+__all__ = ['identification_hits', 'LayerIDResult', 'identify_layers', 'layer_identification', 'plot_identification']
 
 # %% ../nbs/10_layer_identification.ipynb #bc3fe438
 import numpy as np
 import pandas as pd
-from .core import MEASURES, Measure, get_measure, get_scale
+from .core import MEASURES, Measure, get_measure, get_scale, default_measures
 from .activations import list_layers
-from .compare import compare, layer_table, _named_models
+from .comparison import compare, layer_table, named_models
+# the modules whose measures form the default set (registered with defaults=("layerid",)):
+import repsim.cka, repsim.canonical, repsim.procrustes, repsim.discrepancy, repsim.subspace, repsim.stitching_scores
 
 # %% ../nbs/10_layer_identification.ipynb #cca3d496
 def _kind_of(kind) -> str:
@@ -33,15 +34,19 @@ def identification_hits(S, kind="similarity", tol: float = 1e-9) -> pd.DataFrame
     kind = _kind_of(kind)
     if isinstance(S, pd.DataFrame):
         rows, cols, V = list(S.index), list(S.columns), S.to_numpy(dtype=float)
-        if len(set(cols)) != len(cols): raise ValueError(f"`S` has duplicate column labels {cols}; each layer must appear once.")
+        if len(set(cols)) != len(cols): raise ValueError(f"`S` has duplicate column labels {cols}; each layer must "
+                                                         f"appear once.")
         missing = [r for r in rows if r not in cols]
-        if missing: raise ValueError(f"Row layers {missing} have no column of the same name among {cols}; identification needs the same layers on both sides.")
+        if missing: raise ValueError(f"Row layers {missing} have no column of the same name among {cols}; "
+                                     f"identification needs the same layers on both sides.")
     else:
         V = np.asarray(S, dtype=float)
         if V.ndim != 2 or V.shape[0] != V.shape[1]:
-            raise ValueError(f"`S` must be a square layer×layer array (row i and column i the same layer) or a DataFrame labelled by layer; got shape {V.shape}.")
+            raise ValueError(f"`S` must be a square layer×layer array (row i and column i the same layer) or a "
+                             f"DataFrame labelled by layer; got shape {V.shape}.")
         rows = cols = list(range(V.shape[0]))
-    if V.shape[1] < 2: raise ValueError(f"`S` has {V.shape[1]} column(s); identifying a layer needs at least 2 candidate layers.")
+    if V.shape[1] < 2: raise ValueError(f"`S` has {V.shape[1]} column(s); identifying a layer needs at least 2 "
+                                        f"candidate layers.")
     if not tol >= 0: raise ValueError(f"`tol` must be >= 0, got {tol!r}.")
     score = V if kind == "similarity" else -V
     out = []
@@ -81,16 +86,20 @@ class LayerIDResult:
     def errors(self) -> pd.DataFrame:
         "The comparisons a measure could not compute (recorded by `compare(errors='record')`)."
         t = self.table
-        return t[t.error.notna()][["measure", "model_a", "model_b", "layer_a", "layer_b", "error"]].reset_index(drop=True)
+        cols = ["measure", "model_a", "model_b", "layer_a", "layer_b", "error"]
+        return t[t.error.notna()][cols].reset_index(drop=True)
 
     def _repr_html_(self): return self.accuracy._repr_html_()
-    def __repr__(self): return f"LayerIDResult(models={self.models}, layers={len(self.layers)}, scale={self.scale!r})\n{self.accuracy}"
+    def __repr__(self):
+        return (f"LayerIDResult(models={self.models}, layers={len(self.layers)}, scale={self.scale!r})\n"
+                f"{self.accuracy}")
 
 # %% ../nbs/10_layer_identification.ipynb #7c1ec7fe
 def _has(table, measure, a, b):
     return bool(((table.measure == measure) & (table.model_a == a) & (table.model_b == b)).any())
 
-def identify_layers(table: pd.DataFrame, layers=None, symmetric: dict | None = None, tol: float = 1e-9) -> LayerIDResult:
+def identify_layers(table: pd.DataFrame, layers=None, symmetric: dict | None = None,
+                    tol: float = 1e-9) -> LayerIDResult:
     "Layer-identification accuracy of every measure in a tidy `compare` table (asymmetric measures: S + Sᵀ)."
     need = {"model_a", "model_b", "layer_a", "layer_b", "measure", "value", "kind"}
     if not isinstance(table, pd.DataFrame) or need - set(table.columns):
@@ -98,7 +107,8 @@ def identify_layers(table: pd.DataFrame, layers=None, symmetric: dict | None = N
     if "error" not in table.columns: table = table.assign(error=None)
     models = list(dict.fromkeys(list(table.model_a) + list(table.model_b)))
     if len(models) < 2:
-        raise ValueError(f"Layer identification needs at least 2 models (networks trained from different seeds); the table has {models}.")
+        raise ValueError(f"Layer identification needs at least 2 models (networks trained from different seeds); the "
+                         f"table has {models}.")
     if layers is None: layers = list(dict.fromkeys(table.layer_a))
     layers = list(layers)
     if len(layers) < 2: raise ValueError(f"Layer identification needs at least 2 layers, got {layers}.")
@@ -111,9 +121,11 @@ def identify_layers(table: pd.DataFrame, layers=None, symmetric: dict | None = N
         for i, a in enumerate(models):
             for b in models[i + 1:]:
                 ab, ba = _has(sub, meas, a, b), _has(sub, meas, b, a)
-                if not (ab or ba): raise ValueError(f"No rows for measure {meas!r} and models ({a!r}, {b!r}); compare every pair of models (pairs='cross').")
+                if not (ab or ba): raise ValueError(f"No rows for measure {meas!r} and models ({a!r}, {b!r}); compare "
+                                                    f"every pair of models (pairs='cross').")
                 if sym is False and not (ab and ba):
-                    raise ValueError(f"Measure {meas!r} is asymmetric: it is symmetrised as S + Sᵀ and needs rows in both directions for ({a!r}, {b!r}); "
+                    raise ValueError(f"Measure {meas!r} is asymmetric: it is symmetrised as S + Sᵀ and needs rows in "
+                                     f"both directions for ({a!r}, {b!r}); "
                                      "compare with pairs=[(a, b), (b, a), ...] or pairs='all'.")
                 if ab and ba and sym is not True: M = layer_table(sub, meas, a, b) + layer_table(sub, meas, b, a).T
                 elif ab: M = layer_table(sub, meas, a, b)
@@ -128,24 +140,24 @@ def identify_layers(table: pd.DataFrame, layers=None, symmetric: dict | None = N
         hm = pd.concat([h for h in hits if h.measure.iloc[0] == meas])
         defined = hm.hit.notna()
         nh, nt = int(hm.hit[defined].sum()), int(defined.sum())
-        rows.append(dict(measure=meas, kind=kind, symmetric=sym, accuracy=nh / nt if nt else np.nan, n_hits=nh, n_trials=nt,
+        rows.append(dict(measure=meas, kind=kind, symmetric=sym, accuracy=nh / nt if nt else np.nan, n_hits=nh,
+                         n_trials=nt,
                          n_undefined=int((~defined).sum()), n_errors=int(sub.error.notna().sum())))
     hits = pd.concat(hits, ignore_index=True)[["measure", "model_a", "model_b", "layer", "best", "margin", "hit"]]
     return LayerIDResult(pd.DataFrame(rows), mats, hits, table, layers, models, table.attrs.get("scale", get_scale()))
 
 # %% ../nbs/10_layer_identification.ipynb #d32d4600
-def default_measures() -> list[str]:
-    "Every registered measure that needs only the two activation matrices (empty `requires`)."
-    import repsim  # noqa: F401  (registers every chapter's measures)
-    return [k for k, m in MEASURES.items() if not m.requires and not k.startswith("_")]
-
 def layer_identification(models, data, measures=None, layers=None, layout=None, exclude=("logits",), n=None,
-                         tol: float = 1e-9, errors: str = "record", progress: bool = False, **compare_kwargs) -> LayerIDResult:
+                         tol: float = 1e-9, errors: str = "record", progress: bool = False,
+                         **compare_kwargs) -> LayerIDResult:
     "Kornblith et al. (2019) layer identification: accuracy of finding the same layer across seeds, per measure."
-    named = _named_models(models)
+    named = named_models(models)
     if len(named) < 2:
-        raise ValueError(f"Layer identification needs at least 2 models (one architecture, different seeds); got {len(named)}: {list(named)}.")
-    ms = [get_measure(m) for m in (default_measures() if measures is None else [measures] if isinstance(measures, (str, Measure)) else measures)]
+        raise ValueError(f"Layer identification needs at least 2 models (one architecture, different seeds); got "
+                         f"{len(named)}: {list(named)}.")
+    if measures is None: measures = default_measures("layerid")
+    elif isinstance(measures, (str, Measure)): measures = [measures]
+    ms = [get_measure(m) for m in measures]
     if not ms: raise ValueError("`measures` is empty; pass names from `list_measures()` or None for the default set.")
     exclude = (exclude,) if isinstance(exclude, str) else tuple(exclude or ())
     if layers is None:
@@ -153,22 +165,27 @@ def layer_identification(models, data, measures=None, layers=None, layout=None, 
         first = next(iter(per.values()))
         layers = [l for l in first if all(l in p for p in per.values())]
     elif isinstance(layers, str) or isinstance(layers, Mapping):
-        raise ValueError("`layers` must be a list of layer names shared by every model (identification matches layers by name), or None.")
+        raise ValueError("`layers` must be a list of layer names shared by every model (identification matches "
+                         "layers by name), or None.")
     layers = [l for l in layers if l not in exclude]
-    if len(layers) < 2: raise ValueError(f"Layer identification needs at least 2 layers after excluding {exclude}; got {layers}.")
+    if len(layers) < 2:
+        raise ValueError(f"Layer identification needs at least 2 layers after excluding {exclude}; got {layers}.")
     names = list(named)
     kw = dict(layers=layers, layout=layout or "flatten", n=n, errors=errors, progress=progress, **compare_kwargs)
     sym, asym = [m for m in ms if m.symmetric], [m for m in ms if not m.symmetric]
     tabs = []
     if sym: tabs.append(compare(named, data, measures=sym, pairs="cross", **kw))
-    if asym: tabs.append(compare(named, data, measures=asym, pairs=[(a, b) for a in names for b in names if a != b], **kw))
+    if asym:
+        tabs.append(compare(named, data, measures=asym, pairs=[(a, b) for a in names for b in names if a != b], **kw))
     table = pd.concat(tabs, ignore_index=True)
     table.attrs["scale"] = get_scale()
     return identify_layers(table, layers, symmetric={m.name: m.symmetric for m in ms}, tol=tol)
 
 # %% ../nbs/10_layer_identification.ipynb #62bef6ed
-def plot_identification(result: LayerIDResult, model_a: str, model_b: str, measures=None, ncols: int = 4, size: float = 2.6):
-    "Heatmap grid, one panel per measure, of the layer×layer matrices of (`model_a`, `model_b`) with each row's pick marked."
+def plot_identification(result: LayerIDResult, model_a: str, model_b: str, measures=None, ncols: int = 4,
+                        size: float = 2.6):
+    """Heatmap grid, one panel per measure, of the layer×layer matrices of (`model_a`, `model_b`) with each row's
+    pick marked."""
     import matplotlib.pyplot as plt
     measures = list(result.accuracy.measure) if measures is None else list(measures)
     acc = result.accuracy.set_index("measure")

@@ -1,6 +1,6 @@
 """TD is task-dependent by design. This chapter gives the tasks a name: a registry of downstream tasks computed from
 a dataset's inputs and labels (the source task, derived label tasks, real regression targets from the image,
-random linear tasks), task families, and `td` on two models.
+random linear tasks), task families, and `model_td`: transferred discrepancy between layers of two models.
 
 Docs: https://repsim-dev.github.io/neural-repsim/td_tasks.html.md"""
 
@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 # %% auto #0
-__all__ = ['TASKS', 'Task', 'register_task', 'get_task', 'list_tasks', 'task_family', 'resolve_tasks', 'make_targets', 'td']
+__all__ = ['TASKS', 'Task', 'register_task', 'get_task', 'list_tasks', 'task_family', 'resolve_tasks', 'make_targets', 'model_td']
 
 # %% ../nbs/21_td_tasks.ipynb #cb69a7e6
 import numpy as np
 import torch
 import pandas as pd
-from .td import transferred_discrepancy, TDResult
+from .core import renamed, seeded_split
+from .discrepancy import transferred_discrepancy, TDResult
 from .activations import get_activations, list_layers
 
 # %% ../nbs/21_td_tasks.ipynb #fb85caef
@@ -45,16 +46,19 @@ class Task:
         if x.ndim < 2: raise ValueError(f"Task {self.id}: `x` must be (N, ...) inputs, got shape {x.shape}.")
         if y is not None:
             y = y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
-            if y.shape != (len(x),): raise ValueError(f"Task {self.id}: `y` must be (N,) = ({len(x)},) labels, got shape {y.shape}.")
+            if y.shape != (len(x),):
+                raise ValueError(f"Task {self.id}: `y` must be (N,) = ({len(x)},) labels, got shape {y.shape}.")
         elif self.needs_labels:
             raise ValueError(f"Task {self.id} is derived from the source labels; pass `y`.")
         t = np.asarray(self.fn(x.astype(np.float64), y, **self.params))
         if len(t) != len(x): raise ValueError(f"Task {self.id} returned {len(t)} targets for {len(x)} inputs.")
         if self.kind == "classification": return t.astype(np.int64).reshape(-1)
         t = t.astype(np.float64).reshape(len(x), -1)
-        if not np.isfinite(t).all(): raise ValueError(f"Task {self.id} produced NaN/Inf targets on some inputs (e.g. blank images).")
+        if not np.isfinite(t).all():
+            raise ValueError(f"Task {self.id} produced NaN/Inf targets on some inputs (e.g. blank images).")
         return t
 
+# %% ../nbs/21_td_tasks.ipynb #8cbab245
 TASKS: dict[str, Task] = {}
 
 def register_task(name: str, kind: str, family: str, needs_labels: bool = False, description: str = ""):
@@ -62,7 +66,8 @@ def register_task(name: str, kind: str, family: str, needs_labels: bool = False,
     if kind not in ("classification", "regression"):
         raise ValueError(f"`kind` must be 'classification' or 'regression', got {kind!r}.")
     def deco(fn):
-        TASKS[name] = Task(name, kind, fn, family, {}, needs_labels, description or (inspect.getdoc(fn) or "").split("\n")[0])
+        doc = description or (inspect.getdoc(fn) or "").split("\n")[0]
+        TASKS[name] = Task(name, kind, fn, family, {}, needs_labels, doc)
         return fn
     return deco
 
@@ -70,20 +75,23 @@ def get_task(name, **params) -> Task:
     "The registered task `name` with parameters `params` (a `Task` passes through)."
     if isinstance(name, Task): return name
     if name not in TASKS:
-        raise ValueError(f"Unknown task {name!r}. Registered tasks: {sorted(TASKS)}; add your own with `register_task`.")
+        raise ValueError(f"Unknown task {name!r}. Registered tasks: {sorted(TASKS)}; add your own with "
+                         "`register_task`.")
     t = TASKS[name]
     sig = inspect.signature(t.fn).parameters
-    bad = [k for k in params if k not in sig or k in ("x", "y")]
-    if bad: raise ValueError(f"Task {name!r} has no parameter(s) {bad}; its parameters are {[k for k in sig if k not in ('x', 'y')]}.")
+    own = [k for k in sig if k not in ("x", "y")]
+    bad = [k for k in params if k not in own]
+    if bad: raise ValueError(f"Task {name!r} has no parameter(s) {bad}; its parameters are {own}.")
     return Task(t.name, t.kind, t.fn, t.family, dict(params), t.needs_labels, t.description)
 
 def list_tasks() -> pd.DataFrame:
     "The task registry as a table."
+    def params(t): return ", ".join(f"{k}={p.default}" for k, p in inspect.signature(t.fn).parameters.items()
+                                    if k not in ("x", "y"))
     return pd.DataFrame([dict(name=t.name, kind=t.kind, family=t.family, needs_labels=t.needs_labels,
-                              parameters=", ".join(f"{k}={p.default}" for k, p in inspect.signature(t.fn).parameters.items() if k not in ("x", "y")),
-                              description=t.description) for t in TASKS.values()])
+                              parameters=params(t), description=t.description) for t in TASKS.values()])
 
-# %% ../nbs/21_td_tasks.ipynb #8eb81414
+# %% ../nbs/21_td_tasks.ipynb #44298e46
 @register_task("source", "classification", "source", needs_labels=True)
 def _source(x, y):
     "The dataset's own labels."
@@ -104,11 +112,13 @@ def _random_partition(x, y, k=2, seed=0):
     "The classes split into `k` seeded random groups of near-equal size (k=2: random binary task)."
     classes = np.unique(y)
     if not 2 <= k <= len(classes):
-        raise ValueError(f"random_partition: `k` must be between 2 and the number of classes ({len(classes)}), got {k}.")
+        raise ValueError(f"random_partition: `k` must be between 2 and the number of classes ({len(classes)}), "
+                         f"got {k}.")
     perm = np.random.default_rng(seed).permutation(len(classes))
     group = np.empty(len(classes), dtype=np.int64); group[perm] = np.arange(len(classes)) % k
     return group[np.searchsorted(classes, y)]
 
+# %% ../nbs/21_td_tasks.ipynb #8eb81414
 def _intensity(x):
     "Channel-averaged intensity maps (N, H, W) or (N, L)."
     return x.mean(1) if x.ndim >= 3 else x
@@ -123,7 +133,8 @@ def _centroid(x, y):
     "Intensity-weighted mean position along each spatial axis (row, column)."
     m = np.clip(_intensity(x), 0, None)
     tot = m.reshape(len(m), -1).sum(1)
-    if (tot <= 0).any(): raise ValueError("centroid: some inputs have no positive intensity (blank images); the centroid is undefined.")
+    if (tot <= 0).any():
+        raise ValueError("centroid: some inputs have no positive intensity (blank images); the centroid is undefined.")
     out = []
     for ax in range(1, m.ndim):
         shape = [1] * m.ndim; shape[ax] = m.shape[ax]
@@ -186,30 +197,38 @@ def make_targets(tasks, data) -> dict:
 
 # %% ../nbs/21_td_tasks.ipynb #0bb91b4d
 def _default_layer(model, name):
+    "The last comparable layer of `model` before its output layer."
     layers = list_layers(model)
-    if len(layers) < 2: raise ValueError(f"`{name}`: {type(model).__name__} has fewer than two comparable layers; pass the layer name.")
+    if len(layers) < 2:
+        raise ValueError(f"`{name}`: {type(model).__name__} has fewer than two comparable layers; pass the layer name.")
     return layers[-2]
 
-def td(model_a, model_b, data, layer_a: str | None = None, layer_b: str | None = None, tasks="all", *,
-       test_data=None, test_size: float = 0.3, seed: int = 0, layout: str = "flatten", batch_size: int = 256,
-       device=None, **td_kwargs) -> TDResult:
+def _train_test(data, test_data, test_size: float, seed: int):
+    "((x, y) to fit the heads, (x, y) to compare them): `test_data`, or a seeded split of `data`."
+    x, y = (torch.as_tensor(v) for v in _xy(data))
+    if test_data is not None: return (x, y), tuple(torch.as_tensor(v) for v in _xy(test_data))
+    tr, te = (torch.as_tensor(i) for i in seeded_split(len(x), test_size, seed))
+    return (x[tr], y[tr]), (x[te], y[te])
+
+# %% ../nbs/21_td_tasks.ipynb #b99037e6
+def model_td(model_a, model_b, data, layer_a: str | None = None, layer_b: str | None = None, tasks="all", *,
+             test_data=None, test_size: float = 0.3, seed: int = 0, layout: str = "flatten", batch_size: int = 256,
+             device=None, **kwargs) -> TDResult:
     "Transferred discrepancy between layer `layer_a` of `model_a` and `layer_b` of `model_b` on `tasks` (see above)."
     layer_a = layer_a or _default_layer(model_a, "layer_a")
     layer_b = layer_b or _default_layer(model_b, "layer_b")
-    x, y = _xy(data)
-    x, y = torch.as_tensor(x), torch.as_tensor(y)
-    if test_data is None:
-        if not 0 < test_size < 1: raise ValueError(f"`test_size` must be in (0, 1), got {test_size}.")
-        perm = torch.as_tensor(np.random.default_rng(seed).permutation(len(x)))
-        nt = max(1, int(round(test_size * len(x))))
-        (xtr, ytr), (xte, yte) = (x[perm[nt:]], y[perm[nt:]]), (x[perm[:nt]], y[perm[:nt]])
-    else:
-        xte, yte = (torch.as_tensor(v) for v in _xy(test_data)); xtr, ytr = x, y
+    (xtr, ytr), (xte, yte) = _train_test(data, test_data, test_size, seed)
     tasks = resolve_tasks(tasks)
     def acts(model, layer, xx):
         return get_activations(model, xx, [layer], layout=layout, batch_size=batch_size, device=device)[layer]
-    res = transferred_discrepancy(acts(model_a, layer_a, xtr), acts(model_b, layer_b, xtr), make_targets(tasks, (xtr, ytr)),
-                                  acts(model_a, layer_a, xte), acts(model_b, layer_b, xte), make_targets(tasks, (xte, yte)),
-                                  **td_kwargs)
+    res = transferred_discrepancy(acts(model_a, layer_a, xtr), acts(model_b, layer_b, xtr),
+                                  make_targets(tasks, (xtr, ytr)), acts(model_a, layer_a, xte),
+                                  acts(model_b, layer_b, xte), make_targets(tasks, (xte, yte)), **kwargs)
     res.table.insert(0, "layer_b", layer_b); res.table.insert(0, "layer_a", layer_a)
     return res
+
+# %% ../nbs/21_td_tasks.ipynb #487b78da
+def td(*args, **kwargs):
+    "Renamed `model_td` (two models); for activation matrices use `repsim.discrepancy.transferred_discrepancy`."
+    raise TypeError(renamed("repsim.tasks.td", "repsim.tasks.model_td", "function") + " For activation matrices use "
+                    "`repsim.discrepancy.transferred_discrepancy`.")

@@ -20,7 +20,7 @@ REPRESENTATIONS = ("X", "Y")
 MODEL_ARGS = {"model", "models", "model_a", "model_b"}
 LAYER_ARGS = {"layer", "layers", "layer_a", "layer_b"}
 # Spellings that name the same things another way and must not appear in a public signature.
-FORBIDDEN = {"A", "B", "Z", "Z1", "Z2", "Z1_train", "Z2_train", "Z1_test", "Z2_test", "front", "end", "front_layer",
+FORBIDDEN = {"A", "B", "Z1", "Z2", "Z1_train", "Z2_train", "Z1_test", "Z2_test", "front", "end", "front_layer",
              "end_layer", "net", "net_a", "net_b", "nets", "model1", "model2", "layer1", "layer2", "acts_a", "acts_b"}
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(repsim.__path__) if not m.name.startswith("_"))
@@ -64,7 +64,8 @@ def test_all_has_no_module_name():
     assert not clash, f"repsim.__all__ names that are also modules: {clash}"
 
 
-@pytest.mark.parametrize("old,new", [("repsim.td", "repsim.discrepancy"), ("repsim.compare", "repsim.comparison")])
+@pytest.mark.parametrize("old,new", [("repsim.td", "repsim.discrepancy"), ("repsim.compare", "repsim.comparison"),
+                                     ("repsim.cca", "repsim.canonical")])
 def test_renamed_modules_say_where_they_went(old, new):
     with pytest.raises(ModuleNotFoundError, match=re.escape(new)):
         importlib.import_module(old)
@@ -99,7 +100,7 @@ def test_no_forbidden_argument_names(key):
 @pytest.mark.parametrize("key", sorted(CALLABLES))
 def test_model_and_layer_arguments_use_one_vocabulary(key):
     ps = _params(CALLABLES[key])
-    bad = [p for p in ps if (p.startswith("model") and p not in MODEL_ARGS | {"model_kwargs"})
+    bad = [p for p in ps if (p.startswith("model") and p not in MODEL_ARGS | {"model_kwargs", "model_name"})
            or (p.startswith("layer") and p not in LAYER_ARGS | {"layer_names", "layout"})]
     assert not bad, f"{key} takes {bad}; model-level calls use {sorted(MODEL_ARGS)} and {sorted(LAYER_ARGS)}"
     if "model_a" in ps or "model_b" in ps:

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import repsim
-import repsim.cka, repsim.cca, repsim.procrustes  # noqa: F401
+import repsim.cka, repsim.canonical, repsim.procrustes  # noqa: F401
 from repsim.core import MEASURES
 
 for _m in pkgutil.iter_modules(repsim.__path__):

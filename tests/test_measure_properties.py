@@ -20,7 +20,7 @@ import torch
 from hypothesis import given, settings, strategies as st, HealthCheck
 
 import repsim
-import repsim.cka, repsim.cca, repsim.procrustes  # noqa: F401  (the structural indices)
+import repsim.cka, repsim.canonical, repsim.procrustes  # noqa: F401  (the structural indices)
 from repsim.core import MEASURES, INVARIANCES
 
 # every other measure module that exists registers itself on import
