@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 # %% auto #0
-__all__ = ['INVARIANCES', 'MEASURES', 'DEFAULT_SETS', 'RENAMED_MEASURES', 'SCALES', 'as_matrix', 'as_pair', 'pow2_scale',
-           'centre', 'input_eps', 'seeded_split', 'atomic_write', 'renamed', 'renamed_args', 'Measure', 'check_min_n',
-           'register_measure', 'get_measure', 'default_measures', 'list_measures', 'get_scale', 'seed_everything',
-           'default_device']
+__all__ = ['INVARIANCES', 'MEASURES', 'DEFAULT_SETS', 'RENAMED_MEASURES', 'SCALES', 'as_matrix', 'as_pair', 'check_labels',
+           'pow2_scale', 'centre', 'input_eps', 'seeded_split', 'atomic_write', 'renamed', 'renamed_args', 'Measure',
+           'check_min_n', 'register_measure', 'get_measure', 'default_measures', 'list_measures', 'get_scale',
+           'seed_everything', 'default_device']
 
 # %% ../nbs/00_core.ipynb #c191a532
 import numpy as np
@@ -68,6 +68,28 @@ def as_pair(X, Y, min_rows: int = 1, dtype=torch.float64, names=("X", "Y")):
         raise ValueError(f"`{names[0]}` and `{names[1]}` must have the same number of rows (one per input): got "
                          f"{X.shape[0]} and {Y.shape[0]}. Take both activations on the same inputs, in the same order.")
     return X, Y
+
+# %% ../nbs/00_core.ipynb #5bc77e4f
+def check_labels(y, n: int | None = None, name: str = "labels") -> np.ndarray:
+    "`y` as a 1-D int64 array of class labels (one per input; `n` of them when given), or a clear error."
+    if isinstance(y, torch.Tensor): y = y.detach().cpu().numpy()
+    try: y = np.asarray(y)
+    except Exception as e: raise TypeError(f"`{name}` could not be read as an array of class labels ({e}).") from None
+    if y.ndim != 1:
+        raise ValueError(f"`{name}` must be a 1-D array with one class label per input, got shape {y.shape}.")
+    if n is not None and len(y) != n:
+        raise ValueError(f"`{name}` has {len(y)} labels for {n} inputs; pass one label per input, in the same order.")
+    if y.dtype.kind == "f":
+        if not np.isfinite(y).all():
+            raise ValueError(f"`{name}` contains {int((~np.isfinite(y)).sum())} NaN or Inf labels; every input needs "
+                             "a class label.")
+        frac = y[y != np.round(y)]
+        if frac.size:
+            raise ValueError(f"`{name}` has non-integer values (e.g. {float(frac[0])!r}); class labels must be integers. "
+                             "Pass integer class indices (or use a regression task for real-valued targets).")
+    elif y.dtype.kind not in "iub":
+        raise TypeError(f"`{name}` has dtype {y.dtype}; class labels must be integers.")
+    return y.astype(np.int64)
 
 # %% ../nbs/00_core.ipynb #77dc6b1a
 def pow2_scale(Z: torch.Tensor) -> torch.Tensor:

@@ -21,7 +21,8 @@ __all__ = ['td_ridge_random', 'td_labels', 'PrincipalFeatures', 'principal_featu
 import numpy as np
 import torch
 import pandas as pd
-from .core import as_matrix, as_pair, centre, register_measure, renamed, renamed_args, seeded_split
+from .core import (as_matrix, as_pair, centre, register_measure, renamed, renamed_args, seeded_split,
+                         check_labels)
 
 # %% ../nbs/20_td.ipynb #fd3375bf
 @dataclass
@@ -163,17 +164,8 @@ def _encode_labels(y, n, name):
     y = _numpy(y)
     if y.ndim == 1: y = y[:, None]
     if y.ndim != 2: raise ValueError(f"`{name}` must be (n,) or (n, K) class labels, got shape {y.shape}.")
-    if y.shape[0] != n:
-        raise ValueError(f"`{name}` has {y.shape[0]} rows but the training features have {n}; pass one label per "
-                         "training input.")
-    if y.dtype.kind == "f":
-        if not np.isfinite(y).all():
-            raise ValueError(f"`{name}` contains NaN or Inf; every training input needs a label.")
-        if not (y == np.round(y)).all():
-            raise ValueError(f"`{name}` has non-integer values; class labels must be integers (or use a regression "
-                             "task).")
-    elif y.dtype.kind not in "iub":
-        raise TypeError(f"`{name}` has dtype {y.dtype}; class labels must be integers.")
+    y = np.stack([check_labels(y[:, k], n, name if y.shape[1] == 1 else f"{name}[:, {k}]")
+                  for k in range(y.shape[1])], 1)
     codes, classes = np.empty(y.shape, dtype=np.int64), []
     for k in range(y.shape[1]):
         c, codes[:, k] = np.unique(y[:, k], return_inverse=True)
@@ -420,10 +412,7 @@ def td_labels(X, Y, labels, head: str = "logistic", lam: float = 1e-2, test_size
               discrepancy: str = "disagreement", relative: bool = True) -> float:
     "TD of the classification task `labels` on a seeded train/test split of the rows of X and Y (measure `td_labels`)."
     X, Y = as_pair(X, Y, min_rows=4)
-    y = _numpy(labels)
-    if y.ndim != 1 or len(y) != X.shape[0]:
-        raise ValueError(f"`labels` must be a 1-D array with one label per row of X ({X.shape[0]}), got shape "
-                         f"{y.shape}.")
+    y = check_labels(labels, X.shape[0], "labels")
     tr, te = seeded_split(X.shape[0], test_size, seed)
     r = transferred_discrepancy(X[tr], Y[tr], y[tr], X[te], Y[te], head=head, lam=lam, discrepancy=discrepancy,
                                 relative=relative, kind="classification")

@@ -19,7 +19,7 @@ __all__ = ['TASKS', 'Task', 'register_task', 'get_task', 'list_tasks', 'task_fam
 import numpy as np
 import torch
 import pandas as pd
-from .core import renamed, seeded_split
+from .core import renamed, seeded_split, check_labels
 from .discrepancy import transferred_discrepancy, TDResult
 from .activations import get_activations, list_layers
 
@@ -44,15 +44,12 @@ class Task:
     def __call__(self, x, y=None) -> np.ndarray:
         x = x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
         if x.ndim < 2: raise ValueError(f"Task {self.id}: `x` must be (N, ...) inputs, got shape {x.shape}.")
-        if y is not None:
-            y = y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
-            if y.shape != (len(x),):
-                raise ValueError(f"Task {self.id}: `y` must be (N,) = ({len(x)},) labels, got shape {y.shape}.")
+        if y is not None: y = check_labels(y, len(x), f"Task {self.id}: `y`")
         elif self.needs_labels:
             raise ValueError(f"Task {self.id} is derived from the source labels; pass `y`.")
         t = np.asarray(self.fn(x.astype(np.float64), y, **self.params))
         if len(t) != len(x): raise ValueError(f"Task {self.id} returned {len(t)} targets for {len(x)} inputs.")
-        if self.kind == "classification": return t.astype(np.int64).reshape(-1)
+        if self.kind == "classification": return check_labels(t.reshape(-1), len(x), f"Task {self.id} targets")
         t = t.astype(np.float64).reshape(len(x), -1)
         if not np.isfinite(t).all():
             raise ValueError(f"Task {self.id} produced NaN/Inf targets on some inputs (e.g. blank images).")
@@ -179,10 +176,14 @@ def task_family(family: str = "all", seeds=(0, 1), k_way: int = 3) -> list[Task]
 
 _FAMILIES = ("source", "derived", "input", "random", "classification", "regression", "all")
 
-def _xy(data):
-    if hasattr(data, "x") and hasattr(data, "y"): return data.x, data.y
-    if isinstance(data, (tuple, list)) and len(data) == 2: return data
-    raise TypeError(f"`data` must be an ImageDataset (with .x, .y) or an (x, y) pair, got {type(data).__name__}.")
+def _xy(data, name="data"):
+    "(inputs, labels) of `data`, the labels checked: one integer class per input."
+    if hasattr(data, "x") and hasattr(data, "y"): x, y = data.x, data.y
+    elif isinstance(data, (tuple, list)) and len(data) == 2: x, y = data
+    else:
+        raise TypeError(f"`{name}` must be an ImageDataset (with .x, .y) or an (x, y) pair, got "
+                        f"{type(data).__name__}.")
+    return x, torch.as_tensor(check_labels(y, len(x), f"{name} labels"))
 
 def resolve_tasks(tasks) -> list[Task]:
     "A family name, a task name, a `Task`, or a list of names/`Task`s → list of `Task`s."
@@ -206,7 +207,7 @@ def _default_layer(model, name):
 def _train_test(data, test_data, test_size: float, seed: int):
     "((x, y) to fit the heads, (x, y) to compare them): `test_data`, or a seeded split of `data`."
     x, y = (torch.as_tensor(v) for v in _xy(data))
-    if test_data is not None: return (x, y), tuple(torch.as_tensor(v) for v in _xy(test_data))
+    if test_data is not None: return (x, y), tuple(torch.as_tensor(v) for v in _xy(test_data, "test_data"))
     tr, te = (torch.as_tensor(i) for i in seeded_split(len(x), test_size, seed))
     return (x[tr], y[tr]), (x[te], y[te])
 
