@@ -144,6 +144,10 @@ def linear_cka(X, Y, debiased: bool = False, form: str = "auto", dtype=torch.flo
     kl, kk, ll = _linear_terms(Xc, Yc, debiased, form)
     return _cka_ratio(kl.item(), kk.item(), ll.item(), debiased)
 
+def _check_state(s, name, keys, maker):
+    if not (isinstance(s, dict) and all(k in s for k in keys)):
+        raise TypeError(f"`{name}` must be a state returned by `{maker}`, got {type(s).__name__}.")
+
 def prepare_linear_cka(X, debiased: bool = False, dtype=torch.float64) -> dict:
     "Per-representation part of `linear_cka`: checked, centred X, its (U-)centred Gram when wide, and ⟨X, X⟩."
     X = as_matrix(X, "X", dtype=dtype, min_rows=4 if debiased else 2)
@@ -161,6 +165,8 @@ def prepare_linear_cka(X, debiased: bool = False, dtype=torch.float64) -> dict:
 
 def linear_cka_prepared(sx: dict, sy: dict, **kw) -> float:
     "Per-pair part of `linear_cka` from two `prepare_linear_cka` states (same value as `linear_cka`)."
+    _check_state(sx, "sx", ("Xc", "K", "kk", "debiased"), "prepare_linear_cka")
+    _check_state(sy, "sy", ("Xc", "K", "kk", "debiased"), "prepare_linear_cka")
     if sx["Xc"].shape[0] != sy["Xc"].shape[0]:
         raise ValueError(f"`X` and `Y` must have the same number of rows: got {sx['Xc'].shape[0]} and "
                          f"{sy['Xc'].shape[0]}.")
@@ -219,6 +225,8 @@ def prepare_rbf_cka(X, sigma: float = 0.8, debiased: bool = False, dtype=torch.f
 
 def rbf_cka_prepared(sx: dict, sy: dict, **kw) -> float:
     "Per-pair part of `rbf_cka` from two `prepare_rbf_cka` states (same value as `rbf_cka`)."
+    _check_state(sx, "sx", ("Kc", "kk", "debiased"), "prepare_rbf_cka")
+    _check_state(sy, "sy", ("Kc", "kk", "debiased"), "prepare_rbf_cka")
     if sx["Kc"].shape != sy["Kc"].shape:
         raise ValueError(f"`X` and `Y` must have the same number of rows: got {sx['Kc'].shape[0]} and "
                          f"{sy['Kc'].shape[0]}.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 # %% auto #0
-__all__ = ['named_models', 'compare', 'streaming_cka', 'layer_table', 'heatmap', 'diagonal_summary']
+__all__ = ['COLUMNS', 'named_models', 'compare', 'streaming_cka', 'check_table', 'layer_table', 'heatmap', 'diagonal_summary']
 
 # %% ../nbs/08_comparison.ipynb #414de6b7
 import numpy as np
@@ -172,9 +172,20 @@ def streaming_cka(models, data, layers=None, pairs="upper", batch_size: int = 25
     return df
 
 # %% ../nbs/08_comparison.ipynb #443f94c6
+COLUMNS = ("model_a", "model_b", "layer_a", "layer_b", "measure", "value")
+
+def check_table(df, name: str = "df") -> pd.DataFrame:
+    "`df` if it is a comparison table (a DataFrame with the columns of `compare`'s result), else a clear error."
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"`{name}` must be the DataFrame returned by `compare`, got {type(df).__name__}.")
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing: raise ValueError(f"`{name}` lacks the columns {missing} of a `compare` table.")
+    return df
+
 def layer_table(df: pd.DataFrame, measure: str, model_a: str | None = None,
                 model_b: str | None = None) -> pd.DataFrame:
     "The layer_a × layer_b matrix of `measure` for one model pair (the first pair in `df` by default)."
+    check_table(df)
     sub = df[df.measure == measure]
     if sub.empty:
         raise ValueError(f"No rows for measure {measure!r}; measures in the table: {sorted(df.measure.unique())}.")

@@ -85,15 +85,23 @@ def check_labels(y, n: int | None = None, name: str = "labels") -> np.ndarray:
                              "a class label.")
         frac = y[y != np.round(y)]
         if frac.size:
-            raise ValueError(f"`{name}` has non-integer values (e.g. {float(frac[0])!r}); class labels must be integers. "
+            raise ValueError(f"`{name}` has non-integer values (e.g. {float(frac[0])!r}); class labels must be "
+                             f"integers. "
                              "Pass integer class indices (or use a regression task for real-valued targets).")
     elif y.dtype.kind not in "iub":
         raise TypeError(f"`{name}` has dtype {y.dtype}; class labels must be integers.")
     return y.astype(np.int64)
 
 # %% ../nbs/00_core.ipynb #77dc6b1a
+def _check_float_tensor(Z, name):
+    if not (isinstance(Z, torch.Tensor) and Z.is_floating_point()):
+        raise TypeError(f"`{name}` must be a floating-point torch tensor, got "
+                        f"{type(Z).__name__}{' of ' + str(Z.dtype) if hasattr(Z, 'dtype') else ''}; convert it with "
+                        "`repsim.core.as_matrix` first.")
+
 def pow2_scale(Z: torch.Tensor) -> torch.Tensor:
     "`Z` times the power of two that brings max|Z| into [0.5, 1): exact (no mantissa bit changes); zeros unchanged."
+    _check_float_tensor(Z, "Z")
     m = Z.abs().max() if Z.numel() else Z.new_zeros(())
     if not (m > 0 and torch.isfinite(m)): return Z
     return torch.ldexp(Z, -torch.frexp(m).exponent.to(Z.device))
@@ -103,6 +111,8 @@ def centre(X: torch.Tensor, rescale: bool = False) -> torch.Tensor:
     scales by powers of two before and after centring (`pow2_scale`), so that neither the mean of huge values nor
     the products of tiny ones leave the float range; for a scale-invariant measure this changes no bit of the
     result inside the normal range and keeps it right outside it."""
+    _check_float_tensor(X, "X")
+    if X.ndim != 2: raise ValueError(f"`X` must be an (n, p) matrix, got shape {tuple(X.shape)}.")
     if rescale: X = pow2_scale(X)
     Xc = X - X.mean(0, keepdim=True)
     const = (X == X[:1]).all(0)
@@ -195,6 +205,8 @@ RENAMED_MEASURES = {"td": "td_labels"}          # old registry name -> new
 # %% ../nbs/00_core.ipynb #0ee00b48
 def check_min_n(name: str, min_n: int, n: int):
     "Refuse `n` inputs for measure `name` when fewer than its declared `min_n`: the one place this is checked."
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"`n` must be an integer number of inputs, got {type(n).__name__}.")
     if n < min_n:
         raise ValueError(f"Measure {name!r} needs at least {min_n} inputs (rows) for its value to mean something, got "
                          f"n = {n}: with so few inputs any two representations look alike (or unalike) whatever they "

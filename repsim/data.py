@@ -182,6 +182,8 @@ def load_dataset(name: str, split: str = "train", n: int | None = None, seed: in
 # %% ../nbs/01_data.ipynb #c9435cfa
 def make_loader(ds: ImageDataset, batch_size: int = 128, shuffle: bool = False, seed: int = 0, drop_last: bool = False):
     "A `DataLoader` over `ds` yielding `(x, y)` batches; the order is a function of `seed` only."
+    if not isinstance(ds, torch.utils.data.Dataset) or not hasattr(ds, "__len__"):
+        raise TypeError(f"`ds` must be a Dataset with a length (e.g. from `load_dataset`), got {type(ds).__name__}.")
     if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}.")
     g = torch.Generator().manual_seed(int(seed))

@@ -197,14 +197,31 @@ def logistic_head(X_train, labels, X_test=None, lam: float = 1e-2, relative: boo
     return torch.stack([torch.nn.functional.pad(P, (0, C - P.shape[-1])) for P in probs])
 
 # %% ../nbs/20_td.ipynb #66df0e47
+def _scores(P1, P2):
+    "Two (m, C) (or (K, m, C)) score arrays of the same shape, as float tensors."
+    out = []
+    for P, nm in ((P1, "P1"), (P2, "P2")):
+        try: P = torch.as_tensor(np.asarray(P) if not isinstance(P, torch.Tensor) else P)
+        except Exception:
+            raise TypeError(f"`{nm}` must be an (m, C) array of scores, got {type(P).__name__}.") from None
+        if P.ndim < 2 or P.numel() == 0 or not (P.is_floating_point() or P.dtype in (torch.int32, torch.int64)):
+            raise ValueError(f"`{nm}` must be a non-empty (m, C) array of class scores, got shape {tuple(P.shape)} "
+                             f"and dtype {P.dtype}.")
+        if not torch.isfinite(P).all(): raise ValueError(f"`{nm}` contains NaN or Inf scores.")
+        out.append(P.double())
+    if out[0].shape != out[1].shape:
+        raise ValueError(f"`P1` and `P2` must have the same shape, got {tuple(out[0].shape)} and "
+                         f"{tuple(out[1].shape)}.")
+    return out
+
 def disagreement(P1, P2) -> float:
     "Fraction of inputs where the two heads' argmax predictions differ; `P*` are (m, C) scores or probabilities."
-    P1, P2 = torch.as_tensor(P1), torch.as_tensor(P2)
+    P1, P2 = _scores(P1, P2)
     return float((P1.argmax(-1) != P2.argmax(-1)).double().mean())
 
 def total_variation(P1, P2) -> float:
     "Mean over inputs of the total-variation distance ½‖p1 − p2‖₁ between two predicted class distributions."
-    P1, P2 = torch.as_tensor(P1), torch.as_tensor(P2)
+    P1, P2 = _scores(P1, P2)
     return float(0.5 * (P1 - P2).abs().sum(-1).mean())
 
 def regression_discrepancy(Y1, Y2) -> float:

@@ -186,6 +186,8 @@ def plot_identification(result: LayerIDResult, model_a: str, model_b: str, measu
                         size: float = 2.6):
     """Heatmap grid, one panel per measure, of the layer×layer matrices of (`model_a`, `model_b`) with each row's
     pick marked."""
+    if not isinstance(result, LayerIDResult):
+        raise TypeError(f"`result` must be a LayerIDResult (from `layer_identification`), got {type(result).__name__}.")
     import matplotlib.pyplot as plt
     measures = list(result.accuracy.measure) if measures is None else list(measures)
     acc = result.accuracy.set_index("measure")

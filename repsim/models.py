@@ -75,6 +75,10 @@ def register_model(name: str, description: str, **defaults):
 
 def spec_kwargs(spec) -> list[str]:
     "The keyword arguments a registered model's builder accepts (besides `in_shape`, `num_classes`)."
+    if isinstance(spec, str) and spec in MODELS: spec = MODELS[spec]
+    if not isinstance(spec, ModelSpec):
+        raise TypeError(f"`spec` must be a registered model's name or its ModelSpec (from {sorted(MODELS)}), got "
+                        f"{spec!r}.")
     ps = inspect.signature(spec.builder).parameters
     return [p for p in ps if p not in ("in_shape", "num_classes")]
 

@@ -46,6 +46,10 @@ def prepare_procrustes(X, dtype=torch.float64) -> torch.Tensor:
 
 def procrustes_prepared(sx: torch.Tensor, sy: torch.Tensor, **kw) -> float:
     "Per-pair part of `procrustes_distance` from two `prepare_procrustes` states (same value)."
+    for s, nm in ((sx, "sx"), (sy, "sy")):
+        if not (isinstance(s, torch.Tensor) and s.is_floating_point() and s.ndim == 2):
+            raise TypeError(f"`{nm}` must be a state from `prepare_procrustes` (a 2-D float tensor), got "
+                            f"{type(s).__name__}.")
     if sx.shape[0] != sy.shape[0]:
         raise ValueError(f"`X` and `Y` must have the same number of rows: got {sx.shape[0]} and {sy.shape[0]}.")
     return float((2 - 2 * torch.linalg.svdvals(sx.T @ sy.to(sx.device)).sum()).clamp(0, 2))

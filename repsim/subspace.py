@@ -409,6 +409,7 @@ def _as_maps(Z, name):
         raise TypeError(f"`{name}` must be a numpy array or torch tensor (n, C, *spatial) or (n, p), got "
                         f"{type(Z).__name__}.")
     if Z.ndim < 2: raise ValueError(f"`{name}` must have shape (n, C, *spatial) or (n, p), got {tuple(Z.shape)}.")
+    if Z.numel() == 0: raise ValueError(f"`{name}` is empty (shape {tuple(Z.shape)}); pass activations of some inputs.")
     if not Z.is_floating_point(): raise TypeError(f"`{name}` has dtype {Z.dtype}; activations must be floating point.")
     if not torch.isfinite(Z).all():
         raise ValueError(f"`{name}` contains NaN or Inf entries; remove them before comparing.")
@@ -464,6 +465,9 @@ def subspace_match_layers(model_a, model_b, data, layers, eps=EPSILONS, n_coords
 
     `layers`: layer names present in both models, or `(layer_a, layer_b)` pairs."""
     from repsim.activations import get_activations
+    for m, nm in ((model_a, "model_a"), (model_b, "model_b")):
+        if not isinstance(m, torch.nn.Module):
+            raise TypeError(f"`{nm}` must be a torch.nn.Module, got {type(m).__name__}.")
     if isinstance(layers, str): layers = [layers]
     pairs = [(l, l) if isinstance(l, str) else tuple(l) for l in layers]
     out = []
