@@ -1,15 +1,15 @@
 """Benchmark: streamed direct matching against the pseudo-inverse of the stacked design matrix.
 
-    python benchmarks/bench_direct_matching.py [--n 50000] [--front block6] [--end block7] [--width 1.0] [--seed 0]
+    python benchmarks/bench_direct_matching.py [--n 50000] [--layer-a block6] [--layer-b block7] [--width 1.0] [--seed 0]
 
-Task: direct matching (the model-stitching least-squares fit, Balogh & Jelasity 2025) of one Tiny-10 layer onto
-another over the whole MNIST training split (50 000 images by default), per pixel: every (image, position) of the end
-layer is a row. Two ways, each in its own fresh process so that its peak memory can be read:
+Task: direct matching (the model-stitching least-squares fit, Balogh & Jelasity 2025) of layer `layer_a` of one
+Tiny-10 (`model_a`) onto layer `layer_b` of another (`model_b`) over the whole MNIST training split (50 000 images by
+default), per pixel: every (image, position) of `layer_b` is a row. Two ways, each in its own fresh process so that its peak memory can be read:
 
-- baseline: run both layers over all images, stack the rows into the design matrix D = [A, 1] (float64) and the
-  targets B, and take [W; b] = torch.linalg.pinv(D) @ B — what one writes without a streaming form;
-- repsim: `fit_direct(..., stream=True)`, i.e. `DirectMatchAccumulator`: centred normal equations merged batch by
-  batch (float64), solved once at the end.
+- baseline: run both layers over all images, stack the rows into the design matrix D = [X, 1] (float64) and the
+  targets Y, and take [W; b] = torch.linalg.pinv(D) @ Y — what one writes without a streaming form;
+- repsim: `DirectFit(stream=True).match(...)`, i.e. `DirectMatchAccumulator`: centred normal equations merged batch
+  by batch (float64), solved once at the end.
 
 Both must give the same (W, b) within 1e-6 (max abs difference). The script prints both times, both peak memory
 increases (resident set size, measured from just before the method starts), and the ratios, measured in the same run.
@@ -30,36 +30,37 @@ def _worker(method, args, q):
     import torch
     from repsim.data import load_dataset
     from repsim.models import make_model
-    from repsim.stitching import fit_direct, layer_output, pixel_rows
+    from repsim.activations import layer_output
+    from repsim.stitching import DirectFit, pixel_rows
     torch.set_num_threads(args.threads)
     data = load_dataset("mnist", "train", n=args.n, seed=args.seed)
-    net = make_model("tiny10", width=args.width, seed=args.seed).eval()
+    model_a = make_model("tiny10", width=args.width, seed=args.seed).eval()
+    model_b = model_b_for(model_a, args)
     base_rss = _rss_mb()
     t0 = time.perf_counter()
     if method == "stream":
-        dm = fit_direct(net, net_end(net, args), args.front, args.end, data, stream=True, batch_size=args.batch)
-        W, b, extra = dm.W, dm.b, dict(rank=dm.rank, rows=dm.n_rows, cond=float(dm.singular_values[0] / dm.singular_values[dm.rank - 1]))
+        dm = DirectFit(stream=True, batch_size=args.batch).match(model_a, model_b, args.layer_a, args.layer_b, data)
+        W, b = dm.W, dm.b
+        extra = dict(rank=dm.rank, rows=dm.n_rows, cond=float(dm.singular_values[0] / dm.singular_values[dm.rank - 1]))
     else:
-        As, Bs = [], []
-        with torch.no_grad():
-            end = net_end(net, args)
-            for i in range(0, len(data), args.batch):
-                x = data.x[i:i + args.batch]
-                A, B, _ = pixel_rows(layer_output(net, args.front, x), layer_output(end, args.end, x))
-                As.append(A); Bs.append(B)
-        A, B = torch.cat(As), torch.cat(Bs); del As, Bs
-        D = torch.cat([A, torch.ones(len(A), 1, dtype=A.dtype)], 1); del A
-        Wb = torch.linalg.pinv(D) @ B
+        Xs, Ys = [], []
+        for i in range(0, len(data), args.batch):
+            x = data.x[i:i + args.batch]
+            X, Y, _ = pixel_rows(layer_output(model_a, args.layer_a, x), layer_output(model_b, args.layer_b, x))
+            Xs.append(X); Ys.append(Y)
+        X, Y = torch.cat(Xs), torch.cat(Ys); del Xs, Ys
+        D = torch.cat([X, torch.ones(len(X), 1, dtype=X.dtype)], 1); del X
+        Wb = torch.linalg.pinv(D) @ Y
         W, b, extra = Wb[:-1], Wb[-1], dict(rows=len(D))
     secs = time.perf_counter() - t0
     q.put(dict(W=W.numpy(), b=b.numpy(), secs=secs, mem=max(_peak_mb() - base_rss, 0.0), **extra))
 
 
-def net_end(net, args):
-    "The end network: the same network (self-stitching of two of its layers) unless --end-seed is given."
-    if args.end_seed is None: return net
+def model_b_for(model_a, args):
+    "model_b: a Tiny-10 from --seed-b, or model_a itself (self-stitching of two of its layers) with --seed-b -1."
+    if args.seed_b < 0: return model_a
     from repsim.models import make_model
-    return make_model("tiny10", width=args.width, seed=args.end_seed).eval()
+    return make_model("tiny10", width=args.width, seed=args.seed_b).eval()
 
 
 def run(method, args):
@@ -74,15 +75,15 @@ if __name__ == "__main__":
     import numpy as np
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=50000)
-    ap.add_argument("--front", default="block6")
-    ap.add_argument("--end", default="block7")
-    ap.add_argument("--end-seed", type=int, default=1)
+    ap.add_argument("--layer-a", default="block6")
+    ap.add_argument("--layer-b", default="block7")
+    ap.add_argument("--seed-b", type=int, default=1)
     ap.add_argument("--width", type=float, default=1.0)
     ap.add_argument("--batch", type=int, default=500)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    print(f"direct matching tiny10(seed {args.seed}).{args.front} -> tiny10(seed {args.end_seed}).{args.end} over "
+    print(f"direct matching tiny10(seed {args.seed}).{args.layer_a} -> tiny10(seed {args.seed_b}).{args.layer_b} over "
           f"{args.n} MNIST training images, {args.threads} thread(s)")
     s = run("stream", args)
     p = run("pinv", args)

@@ -55,7 +55,7 @@ RENAMED_MODULES = {"repsim.td": "repsim.discrepancy", "repsim.compare": "repsim.
                    "repsim.cca": "repsim.canonical"}
 RENAMED_NAMES = {"td": "model_td (two models) or transferred_discrepancy (activation matrices)",
                  "td_from_labels": "td_labels", "expected_ridge_td": "td_ridge_random",
-                 "fit_direct": "DirectFit(...).fit (or stitch(..., fit=DirectFit(...)))",
+                 "fit_direct": "DirectFit(...).match (or stitch(..., fit=DirectFit(...)))",
                  "train_task_loss": "TaskLossFit(...).fit (or stitch(..., fit=TaskLossFit(...)))"}
 
 class _RenamedModules(importlib.abc.MetaPathFinder):

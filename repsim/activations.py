@@ -9,9 +9,11 @@ Docs: https://repsim-dev.github.io/neural-repsim/activations.html.md"""
 # %% ../nbs/04_activations.ipynb #c82a1528
 from __future__ import annotations
 import warnings
+from contextlib import contextmanager
 
 # %% auto #0
-__all__ = ['LAYOUTS', 'list_layers', 'to_layout', 'as_loader', 'Activations', 'model_device', 'get_activations']
+__all__ = ['LAYOUTS', 'list_layers', 'get_layer', 'to_layout', 'as_loader', 'iter_batches', 'num_inputs', 'as_tensors',
+           'random_subset', 'Activations', 'model_device', 'get_activations', 'frozen', 'layer_output']
 
 # %% ../nbs/04_activations.ipynb #8ce3a98d
 import numpy as np
@@ -29,18 +31,26 @@ def list_layers(model: nn.Module, all: bool = False) -> list[str]:
     if declared: return list(declared)
     return [n for n, m in model.named_modules() if n and not any(True for _ in m.children())]
 
-def _check_layers(model, layers) -> list[str]:
+def _check_layers(model, layers, arg: str = "layers") -> list[str]:
     if layers is None: return list_layers(model)
     if isinstance(layers, str): layers = [layers]
     layers = list(layers)
-    if not layers: raise ValueError("`layers` is empty; pass layer names from `list_layers(model)` or None for all.")
+    if not layers: raise ValueError(f"`{arg}` is empty; pass layer names from `list_layers(model)` or None for all.")
     names = set(n for n, _ in model.named_modules() if n)
     unknown = [l for l in layers if l not in names]
     if unknown:
-        raise ValueError(f"Unknown layer name(s) {unknown} for {type(model).__name__}. Valid comparable layers: "
-                         f"{list_layers(model)} (any name from `list_layers(model, all=True)` also works).")
-    if len(set(layers)) != len(layers): raise ValueError(f"`layers` has duplicates: {layers}.")
+        raise ValueError(f"Unknown layer name(s) {unknown} in `{arg}` for {type(model).__name__}. Valid comparable "
+                         f"layers: {list_layers(model)} (any name from `list_layers(model, all=True)` also works).")
+    if len(set(layers)) != len(layers): raise ValueError(f"`{arg}` has duplicates: {layers}.")
     return layers
+
+def get_layer(model: nn.Module, layer: str, arg: str = "layer") -> nn.Module:
+    "The module named `layer` in `model`; an unknown name raises a ValueError naming `arg` and listing the valid names."
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"`model` must be a torch.nn.Module, got {type(model).__name__}.")
+    if not isinstance(layer, str):
+        raise TypeError(f"`{arg}` must be a layer name (a str from `list_layers(model)`), got {layer!r}.")
+    return dict(model.named_modules())[_check_layers(model, layer, arg)[0]]
 
 # %% ../nbs/04_activations.ipynb #6f89aebe
 LAYOUTS = ("flatten", "pixels", "pool", "raw")
@@ -48,6 +58,7 @@ LAYOUTS = ("flatten", "pixels", "pool", "raw")
 def to_layout(a: torch.Tensor, layout: str = "flatten") -> torch.Tensor:
     "Turn a raw layer output `a` (n, C, *spatial) or (n, p) into a matrix by the `layout` convention."
     if layout not in LAYOUTS: raise ValueError(f"Unknown `layout` {layout!r}; choose from {LAYOUTS}.")
+    if not isinstance(a, torch.Tensor): raise TypeError(f"`a` must be a torch tensor, got {type(a).__name__}.")
     if layout == "raw" or a.ndim == 2: return a
     if a.ndim < 2: raise ValueError(f"Layer output has shape {tuple(a.shape)}; expected (n, features) or (n, C, ...).")
     if layout == "flatten": return a.reshape(a.shape[0], -1)
@@ -56,20 +67,42 @@ def to_layout(a: torch.Tensor, layout: str = "flatten") -> torch.Tensor:
     return a.movedim(1, -1).reshape(-1, a.shape[1])
 
 # %% ../nbs/04_activations.ipynb #43e90e34
+_DATA_FORMS = ("an ImageDataset (with .x, .y), an (x, y) pair of tensors, a tensor or array of inputs, a torch "
+               "Dataset or a DataLoader")
+
+def _in_memory(data, name="data"):
+    "(x, y) tensors (y None without labels) when `data` holds them in memory, else None."
+    if isinstance(data, np.ndarray): data = torch.from_numpy(data)
+    if isinstance(data, torch.Tensor):
+        if data.ndim < 2: raise ValueError(f"`{name}` tensor must be (n, ...) inputs, got shape {tuple(data.shape)}.")
+        return data, None
+    if isinstance(data, TensorDataset) and len(data.tensors) in (1, 2):
+        return data.tensors[0], (data.tensors[1] if len(data.tensors) == 2 else None)
+    if isinstance(getattr(data, "x", None), torch.Tensor):
+        y = getattr(data, "y", None)
+        return data.x, (y if isinstance(y, torch.Tensor) else None)
+    if isinstance(data, (tuple, list)) and len(data) == 2 and all(isinstance(t, (torch.Tensor, np.ndarray))
+                                                                  for t in data):
+        x, y = (torch.as_tensor(t) for t in data)
+        if len(x) != len(y):
+            raise ValueError(f"`{name}`: inputs and labels have different lengths ({len(x)} and {len(y)}).")
+        return x, y
+    return None
+
 def as_loader(data, batch_size: int = 256, n: int | None = None) -> DataLoader:
-    "A non-shuffling `DataLoader` over `data` (Dataset, tensor/array of inputs, or DataLoader), first `n` inputs."
+    "A non-shuffling `DataLoader` over the first `n` inputs of `data` (all by default), in any of the accepted forms."
     if isinstance(data, DataLoader):
         if not isinstance(data.sampler, SequentialSampler) and n is None:
-            raise ValueError("`data` is a DataLoader that does not iterate in order (shuffle=True or a custom sampler); "
-                             "activations of different models would not line up. Pass the Dataset, or a DataLoader with shuffle=False.")
+            raise ValueError("`data` is a DataLoader that does not iterate in order (shuffle=True or a custom "
+                             "sampler); activations of different models would not line up. Pass the Dataset, or a "
+                             "DataLoader with shuffle=False.")
         if n is None: return data
         data = data.dataset
     if isinstance(data, np.ndarray): data = torch.from_numpy(data)
-    if isinstance(data, torch.Tensor):
-        if data.ndim < 2: raise ValueError(f"`data` tensor must be (n, ...) inputs, got shape {tuple(data.shape)}.")
-        data = TensorDataset(data)
     if not isinstance(data, Dataset):
-        raise TypeError(f"`data` must be a Dataset, DataLoader, tensor or array, got {type(data).__name__}.")
+        xy = _in_memory(data)
+        if xy is None: raise TypeError(f"`data` must be {_DATA_FORMS}; got {type(data).__name__}.")
+        data = TensorDataset(*(t for t in xy if t is not None))
     if batch_size < 1: raise ValueError(f"`batch_size` must be >= 1, got {batch_size}.")
     if n is not None:
         if n < 1 or n > len(data): raise ValueError(f"`n` must be in [1, {len(data)}] (the size of `data`), got {n}.")
@@ -80,6 +113,45 @@ def _split_batch(b):
     if isinstance(b, (list, tuple)): return b[0], (b[1] if len(b) > 1 else None)
     if isinstance(b, dict): return b.get("x", b.get("input")), b.get("y", b.get("label"))
     return b, None
+
+def iter_batches(data, batch_size: int = 256, n: int | None = None):
+    "`(x, y)` batches of the first `n` inputs of `data`, in order (`y` is None when `data` has no labels)."
+    loader = as_loader(data, batch_size, n)          # checked now, not at the first batch
+    return (_split_batch(b) for b in loader)
+
+# %% ../nbs/04_activations.ipynb #cdb469cd
+def num_inputs(data) -> int:
+    "The number of inputs in `data` (any form `as_loader` accepts)."
+    if isinstance(data, DataLoader): data = data.dataset
+    xy = _in_memory(data)
+    if xy is not None: return len(xy[0])
+    if isinstance(data, Dataset): return len(data)
+    raise TypeError(f"`data` must be {_DATA_FORMS}; got {type(data).__name__}.")
+
+def as_tensors(data, idx=None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    "Inputs and labels of `data` at positions `idx` (all by default) as tensors `(x, y)`; `y` is None without labels."
+    if isinstance(data, DataLoader): data = data.dataset
+    xy = _in_memory(data)
+    if idx is not None:
+        idx = torch.as_tensor(np.asarray(idx), dtype=torch.long).reshape(-1)
+    if xy is not None:
+        x, y = xy
+        if idx is None: return x, y
+        return x[idx], (y[idx] if y is not None else None)
+    if not isinstance(data, Dataset): raise TypeError(f"`data` must be {_DATA_FORMS}; got {type(data).__name__}.")
+    items = [_split_batch(data[int(i)]) for i in (range(len(data)) if idx is None else idx)]
+    if not items: raise ValueError("`data` (or the selection `idx`) is empty.")
+    x = torch.stack([torch.as_tensor(it[0]) for it in items])
+    y = torch.as_tensor([int(it[1]) for it in items]) if items[0][1] is not None else None
+    return x, y
+
+def random_subset(data, k: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor | None]:
+    "`k` inputs of `data` (and their labels) drawn without replacement with `seed`, as tensors `(x, y)`."
+    n = num_inputs(data)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"`k` must be a positive integer number of inputs, got {k!r}.")
+    if k > n: raise ValueError(f"`k`={k} exceeds the {n} inputs in `data`; pass k ≤ {n} or more data.")
+    return as_tensors(data, torch.randperm(n, generator=torch.Generator().manual_seed(int(seed)))[:k])
 
 # %% ../nbs/04_activations.ipynb #e5ae18c8
 class Activations(dict):
@@ -110,6 +182,8 @@ class _Hooks:
 # %% ../nbs/04_activations.ipynb #601a4184
 def model_device(model: nn.Module) -> torch.device:
     "The device of `model`'s first parameter or buffer (CPU for a parameter-free model)."
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"`model` must be a torch.nn.Module, got {type(model).__name__}.")
     for t in list(model.parameters()) + list(model.buffers()): return t.device
     return torch.device("cpu")
 
@@ -118,9 +192,10 @@ def get_activations(model: nn.Module, data, layers=None, layout: str = "flatten"
                     n: int | None = None, device=None, method: str = "auto", dtype=torch.float32) -> Activations:
     "Outputs of `layers` of `model` (in eval mode) on `data`, as matrices by `layout`, streamed in batches."
     if layout not in LAYOUTS: raise ValueError(f"Unknown `layout` {layout!r}; choose from {LAYOUTS}.")
-    if method not in ("auto", "fx", "hooks"): raise ValueError(f"`method` must be 'auto', 'fx' or 'hooks', got {method!r}.")
+    if method not in ("auto", "fx", "hooks"):
+        raise ValueError(f"`method` must be 'auto', 'fx' or 'hooks', got {method!r}.")
     layers = _check_layers(model, layers)
-    loader = as_loader(data, batch_size, n)
+    batches = iter_batches(data, batch_size, n)
     device = torch.device(device) if device is not None else model_device(model)
     was_training = model.training
     model.eval()
@@ -128,20 +203,21 @@ def get_activations(model: nn.Module, data, layers=None, layout: str = "flatten"
     if method in ("auto", "fx"):
         try: fe = _fx_extractor(model, layers); used = "fx"
         except Exception as e:
-            if method == "fx": raise ValueError(f"torch.fx could not trace {type(model).__name__} ({e}); use method='hooks'.") from e
+            if method == "fx":
+                raise ValueError(f"torch.fx could not trace {type(model).__name__} ({e}); use method='hooks'.") from e
             used = "hooks"
     if fe is None: hooks = _Hooks(model, layers)
     chunks = {l: [] for l in layers}; shapes, labels = {}, []
     try:
-        for b in loader:
-            x, y = _split_batch(b)
+        for x, y in batches:
             x = x.to(device)
             if fe is not None: outs = fe(x)
             else: hooks.out.clear(); model(x); outs = hooks.out
             for l in layers:
                 o = outs[l]
                 if not isinstance(o, torch.Tensor):
-                    raise TypeError(f"Layer {l!r} returned {type(o).__name__}, not a tensor; pick a layer whose output is a tensor.")
+                    raise TypeError(f"Layer {l!r} returned {type(o).__name__}, not a tensor; pick a layer whose "
+                                    "output is a tensor.")
                 shapes[l] = tuple(o.shape[1:])
                 chunks[l].append(to_layout(o.detach(), layout).to("cpu", dtype))
             if y is not None: labels.append(torch.as_tensor(y).cpu())
@@ -151,3 +227,41 @@ def get_activations(model: nn.Module, data, layers=None, layout: str = "flatten"
     acts = {l: torch.cat(c) for l, c in chunks.items()}
     return Activations(acts, layout=layout, shapes=shapes, labels=torch.cat(labels) if labels else None,
                        model_name=type(model).__name__, method=used)
+
+# %% ../nbs/04_activations.ipynb #0880633e
+@contextmanager
+def frozen(*models: nn.Module):
+    "Inside the block `models` run in eval mode with `requires_grad=False`; every flag is restored on exit."
+    bad = [type(m).__name__ for m in models if not isinstance(m, nn.Module)]
+    if bad: raise TypeError(f"`frozen` takes torch.nn.Module objects, got {bad}.")
+    mods = list({id(m): m for model in models for m in model.modules()}.values())
+    params = list({id(p): p for model in models for p in model.parameters()}.values())
+    modes, grads = [m.training for m in mods], [p.requires_grad for p in params]
+    try:
+        for m in mods: m.training = False
+        for p in params: p.requires_grad_(False)
+        yield
+    finally:
+        for m, t in zip(mods, modes): m.training = t
+        for p, g in zip(params, grads): p.requires_grad_(g)
+
+class _StopForward(Exception): "Raised by a capture hook to end a forward pass early."
+
+def layer_output(model: nn.Module, layer: str, x: torch.Tensor) -> torch.Tensor:
+    "The output of layer `layer` of `model` on the batch `x`, in eval mode without gradients; the forward stops there."
+    mod, out = get_layer(model, layer), {}
+    def hook(m, inp, o):
+        out["a"] = o
+        raise _StopForward
+    h = mod.register_forward_hook(hook)
+    try:
+        with torch.no_grad(), frozen(model): model(x)
+    except _StopForward: pass
+    finally: h.remove()
+    if "a" not in out:
+        raise RuntimeError(f"Layer {layer!r} was never called in {type(model).__name__}.forward; pick a layer on the "
+                           "forward path.")
+    if not isinstance(out["a"], torch.Tensor):
+        raise TypeError(f"Layer {layer!r} returns a {type(out['a']).__name__}, not a tensor; pick a module whose "
+                        "output is a single tensor.")
+    return out["a"]

@@ -169,7 +169,7 @@ def renamed_args(**old_to_new):
         def wrapper(*args, **kw):
             old = [k for k in kw if k in old_to_new]
             if old:
-                raise TypeError(f"{f.__name__}(): " + " ".join(renamed(k, old_to_new[k]) for k in old))
+                raise TypeError(f"{f.__qualname__}(): " + " ".join(renamed(k, old_to_new[k]) for k in old))
             return f(*args, **kw)
         wrapper.renamed_args = dict(old_to_new)
         return wrapper

@@ -1,7 +1,6 @@
 """Plug the output of one network's layer, through a learned affine "stitching layer", into another network's layer
 and see whether the rest of the second network still works. Direct matching fits the stitching layer in closed form
-to the second network's own activations; task-loss matching trains it on the task. Scores: stitched accuracy,
-normalised representation difference, and an out-of-distribution check of the stitched activations.
+to the second network's own activations; task-loss matching trains it on the task.
 
 Docs: https://repsim-dev.github.io/neural-repsim/stitching.html.md"""
 
@@ -9,118 +8,31 @@ Docs: https://repsim-dev.github.io/neural-repsim/stitching.html.md"""
 
 # %% ../nbs/40_stitching.ipynb #1fa689ac
 from __future__ import annotations
-import math, weakref
-from collections import OrderedDict
+import math
+from dataclasses import dataclass
 
 # %% auto #0
-__all__ = ['layer_output', 'StitchingLayer', 'StitchedModel', 'DirectMatch', 'pixel_rows', 'direct_matching',
-           'DirectMatchAccumulator', 'fit_direct', 'train_task_loss', 'stitch', 'stitched_accuracy',
-           'representation_difference', 'MahalanobisDetector', 'auroc', 'fit_ood_detector', 'ood_auroc',
-           'stitch_scores', 'dm_struct']
+__all__ = ['StitchingLayer', 'StitchedModel', 'DirectMatch', 'pixel_rows', 'direct_matching', 'DirectMatchAccumulator',
+           'DirectFit', 'TaskLossFit', 'stitch']
 
 # %% ../nbs/40_stitching.ipynb #4b949b1f
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from scipy.stats import rankdata
 
 # %% ../nbs/40_stitching.ipynb #9fcb409f
-from .core import as_matrix, as_pair, register_measure
-
-# %% ../nbs/40_stitching.ipynb #7d85c7a4
-def _find_module(model: nn.Module, name, arg: str = "layer") -> nn.Module:
-    "The module called `name` in `model`, or a ValueError listing the valid names."
-    mods = dict(model.named_modules())
-    if not isinstance(name, str) or name not in mods or name == "":
-        zoo = getattr(model, "layer_names", None)
-        valid = list(zoo) if zoo else [n for n in mods if n]
-        extra = " (the model's comparable layers; any name from `named_modules()` also works)" if zoo else ""
-        raise ValueError(f"`{arg}`={name!r} is not a layer of this {type(model).__name__}. "
-                         f"Valid names{extra}: {valid}")
-    return mods[name]
-
-def _model_device(model: nn.Module) -> torch.device:
-    p = next(iter(model.parameters()), None)
-    return p.device if p is not None else torch.device("cpu")
-
-def _as_xy(data, name="data"):
-    "Return (x, y) tensors when `data` holds them in memory, else None."
-    if hasattr(data, "x") and isinstance(getattr(data, "x"), torch.Tensor):
-        return data.x, getattr(data, "y", None)
-    if isinstance(data, torch.Tensor): return data, None
-    if isinstance(data, (tuple, list)) and len(data) == 2 and all(isinstance(t, torch.Tensor) for t in data):
-        if len(data[0]) != len(data[1]):
-            raise ValueError(f"`{name}`: inputs and labels have different lengths ({len(data[0])} and {len(data[1])}).")
-        return data[0], data[1]
-    return None
-
-def _batches(data, batch_size=256, shuffle=False, generator=None, name="data"):
-    "Yield (x, y) batches (y may be None) from any of the accepted data forms."
-    xy = _as_xy(data, name)
-    if xy is not None:
-        x, y = xy
-        idx = torch.randperm(len(x), generator=generator) if shuffle else torch.arange(len(x))
-        for i in range(0, len(x), batch_size):
-            j = idx[i:i + batch_size]
-            yield x[j], (y[j] if y is not None else None)
-        return
-    if isinstance(data, torch.utils.data.DataLoader): loader = data
-    elif isinstance(data, torch.utils.data.Dataset):
-        loader = torch.utils.data.DataLoader(data, batch_size=batch_size, shuffle=shuffle, generator=generator)
-    else:
-        raise TypeError(f"`{name}` must be an ImageDataset (with .x, .y), an (x, y) pair of tensors, an input tensor, "
-                        f"a torch Dataset or a DataLoader; got {type(data).__name__}.")
-    for item in loader:
-        if isinstance(item, (tuple, list)): yield item[0], (item[1] if len(item) > 1 else None)
-        else: yield item, None
-
-def _take(data, idx, name="data"):
-    "The inputs (and labels) of `data` at positions `idx`, as an (x, y) pair."
-    xy = _as_xy(data, name)
-    if isinstance(data, torch.utils.data.DataLoader): data = data.dataset
-    if xy is None:
-        if not isinstance(data, torch.utils.data.Dataset):
-            raise TypeError(f"`{name}` must be an ImageDataset (with .x, .y), an (x, y) pair of tensors, an input "
-                            f"tensor, a torch Dataset or a DataLoader; got {type(data).__name__}.")
-        items = [data[int(i)] for i in idx]
-        x = torch.stack([torch.as_tensor(it[0]) for it in items])
-        y = torch.as_tensor([int(it[1]) for it in items]) if len(items[0]) > 1 else None
-        return x, y
-    x, y = xy
-    return x[idx], (y[idx] if y is not None else None)
-
-def _len(data):
-    xy = _as_xy(data)
-    if xy is not None: return len(xy[0])
-    return len(data.dataset) if isinstance(data, torch.utils.data.DataLoader) else len(data)
-
-# %% ../nbs/40_stitching.ipynb #9c729bf4
-class _StopForward(Exception): "Raised by a capture hook to end a forward pass early."
-
-def layer_output(model: nn.Module, layer: str, x: torch.Tensor) -> torch.Tensor:
-    "The output of module `layer` of `model` on input batch `x` (the forward pass stops at that layer)."
-    mod, out = _find_module(model, layer), {}
-    def hook(m, inp, o):
-        out["a"] = o
-        raise _StopForward
-    h = mod.register_forward_hook(hook)
-    try: model(x)
-    except _StopForward: pass
-    finally: h.remove()
-    if "a" not in out:
-        raise RuntimeError(f"Layer {layer!r} was never called in {type(model).__name__}.forward; pick a layer on the "
-                           "forward path.")
-    if not isinstance(out["a"], torch.Tensor):
-        raise TypeError(f"Layer {layer!r} returns a {type(out['a']).__name__}, not a tensor; stitch at a module whose "
-                        "output is a single tensor.")
-    return out["a"]
+from .core import as_matrix, renamed, renamed_args
+from .activations import as_tensors, frozen, get_layer, iter_batches, layer_output, model_device
+from .activations import num_inputs, random_subset
+from .data import AUGMENTATIONS, get_augmentation
+from .training import train_epoch
 
 # %% ../nbs/40_stitching.ipynb #a7f6aeec
 def _shape_str(s): return "(" + ", ".join(str(int(v)) for v in s) + ")"
 
 class StitchingLayer(nn.Module):
-    "Affine stitching map from `in_shape` to `out_shape` (per-input shapes): resize + 1×1 conv for maps, linear for flat."
+    "Affine map from `in_shape` to `out_shape` (per-input shapes): resize + 1×1 conv for maps, linear for flat vectors."
     def __init__(self, in_shape, out_shape, seed: int | None = None):
         super().__init__()
         in_shape, out_shape = tuple(int(s) for s in in_shape), tuple(int(s) for s in out_shape)
@@ -133,7 +45,8 @@ class StitchingLayer(nn.Module):
                              "whose outputs have the same kind of shape.")
         self.in_shape, self.out_shape = in_shape, out_shape
         ci, co = in_shape[0], out_shape[0]
-        self.map = {1: nn.Linear, 2: nn.Conv1d, 3: nn.Conv2d}[len(in_shape)](*((ci, co) if len(in_shape) == 1 else (ci, co, 1)))
+        kind = {1: nn.Linear, 2: nn.Conv1d, 3: nn.Conv2d}[len(in_shape)]
+        self.map = kind(ci, co) if len(in_shape) == 1 else kind(ci, co, 1)
         self.resize = in_shape[1:] != out_shape[1:]
         self.reset_parameters(seed)
 
@@ -184,54 +97,66 @@ class StitchingLayer(nn.Module):
     def extra_repr(self): return f"in_shape={self.in_shape}, out_shape={self.out_shape}, resize={self.resize}"
 
 # %% ../nbs/40_stitching.ipynb #79c39b6f
+_RENAMED_ATTRS = dict(front="model_a", end="model_b", front_layer="layer_a", end_layer="layer_b", stitch="stitch_layer",
+                      front_activation="activation_a", end_activation="activation_b", method="fit")
+
 class StitchedModel(nn.Module):
-    "`end` with the output of `end_layer` replaced by `stitch` applied to the output of `front_layer` of `front`."
-    def __init__(self, front: nn.Module, end: nn.Module, front_layer: str, end_layer: str, stitch: StitchingLayer):
+    "`model_b` with the output of `layer_b` replaced by `stitch_layer` applied to the output of `layer_a` of `model_a`."
+    @renamed_args(front="model_a", end="model_b", front_layer="layer_a", end_layer="layer_b", stitch="stitch_layer")
+    def __init__(self, model_a: nn.Module, model_b: nn.Module, layer_a: str, layer_b: str, stitch_layer: nn.Module):
         super().__init__()
-        _find_module(front, front_layer, "front_layer"); _find_module(end, end_layer, "end_layer")
-        if not isinstance(stitch, nn.Module):
-            raise TypeError(f"`stitch` must be a StitchingLayer (nn.Module), got {type(stitch).__name__}.")
-        self.front, self.end, self.stitch = front, end, stitch
-        self.front_layer, self.end_layer = front_layer, end_layer
-        for p in list(front.parameters()) + list(end.parameters()): p.requires_grad_(False)
+        get_layer(model_a, layer_a, "layer_a"); get_layer(model_b, layer_b, "layer_b")
+        if not isinstance(stitch_layer, nn.Module):
+            raise TypeError(f"`stitch_layer` must be a StitchingLayer (nn.Module), got {type(stitch_layer).__name__}.")
+        self.model_a, self.model_b, self.stitch_layer = model_a, model_b, stitch_layer
+        self.layer_a, self.layer_b = layer_a, layer_b
+        self.fit, self.direct_match, self.history = None, None, []
         self.train(False)
 
+    def __getattr__(self, name):
+        if name in _RENAMED_ATTRS: raise AttributeError(renamed(name, _RENAMED_ATTRS[name], "attribute"))
+        return super().__getattr__(name)
+
     def train(self, mode: bool = True):
-        super().train(mode)
-        self.front.eval(); self.end.eval()       # frozen networks: batch-norm always in eval mode
+        "Set the mode of the stitching layer; the two networks always run in eval mode."
+        self.training = mode; self.stitch_layer.train(mode)
         return self
 
-    def front_activation(self, x):
-        "A: the output of `front_layer` of the front network."
-        with torch.no_grad(): return layer_output(self.front, self.front_layer, x)
+    def activation_a(self, x):
+        "X: the output of `layer_a` of `model_a` (no gradients)."
+        return layer_output(self.model_a, self.layer_a, x.to(model_device(self.model_a)))
 
-    def end_activation(self, x):
-        "B: the end network's genuine output at `end_layer`."
-        with torch.no_grad(): return layer_output(self.end, self.end_layer, x)
+    def activation_b(self, x):
+        "Y: `model_b`'s genuine output at `layer_b` (no gradients)."
+        return layer_output(self.model_b, self.layer_b, x.to(model_device(self.model_b)))
+
+    def stitched_activation(self, x):
+        "T(X): the stitching layer applied to `activation_a(x)`."
+        return self.stitch_layer(self.activation_a(x).to(model_device(self.stitch_layer)))
 
     def forward(self, x, return_stitched: bool = False):
-        "Logits of the stitched network (and T(A) when `return_stitched`)."
-        t = self.stitch(self.front_activation(x))
-        calls = [0]
+        "Logits of the stitched network (and T(X) when `return_stitched`)."
+        t, calls = self.stitched_activation(x), [0]
         def hook(m, inp, o):
             calls[0] += 1
             if calls[0] > 1:
-                raise RuntimeError(f"`end_layer` {self.end_layer!r} is called more than once per forward pass (a shared "
+                raise RuntimeError(f"`layer_b` {self.layer_b!r} is called more than once per forward pass (a shared "
                                    "module); stitch at a module used once, e.g. give each block its own activation.")
             if not isinstance(o, torch.Tensor) or o.shape != t.shape:
-                raise ValueError(f"The stitched activation has shape {tuple(t.shape)} but `end_layer` "
-                                 f"{self.end_layer!r} outputs {tuple(getattr(o, 'shape', ()))}.")
+                raise ValueError(f"The stitched activation has shape {tuple(t.shape)} but `layer_b` "
+                                 f"{self.layer_b!r} outputs {tuple(getattr(o, 'shape', ()))}.")
             return t.to(o.dtype)
-        h = _find_module(self.end, self.end_layer, "end_layer").register_forward_hook(hook)
-        try: y = self.end(x)
+        h = get_layer(self.model_b, self.layer_b, "layer_b").register_forward_hook(hook)
+        try:
+            with frozen(self.model_b): y = self.model_b(x.to(model_device(self.model_b)))
         finally: h.remove()
         if calls[0] == 0:
-            raise RuntimeError(f"`end_layer` {self.end_layer!r} was never called in the end network's forward pass.")
+            raise RuntimeError(f"`layer_b` {self.layer_b!r} was never called in model_b's forward pass.")
         return (y, t) if return_stitched else y
 
 # %% ../nbs/40_stitching.ipynb #da7bb503
 class DirectMatch(tuple):
-    "The (W, b) of a direct-matching fit; attributes `rank`, `rcond`, `n_rows`, `singular_values` report its conditioning."
+    "The (W, b) of a direct-matching fit; `rank`, `rcond`, `n_rows`, `singular_values` report its conditioning."
     def __new__(cls, W, b, rank, rcond, n_rows, singular_values):
         self = super().__new__(cls, (W, b))
         self.W, self.b, self.rank, self.rcond, self.n_rows = W, b, int(rank), float(rcond), int(n_rows)
@@ -248,8 +173,8 @@ def _as_act(A, name):
     if not isinstance(A, torch.Tensor):
         raise TypeError(f"`{name}` must be a numpy array or torch tensor of activations, got {type(A).__name__}.")
     if A.ndim < 2:
-        raise ValueError(f"`{name}` must have a batch dimension and at least one feature: shape (n, p) or (n, C, H, W), "
-                         f"got {tuple(A.shape)}.")
+        raise ValueError(f"`{name}` must have a batch dimension and at least one feature: shape (n, p) or "
+                         f"(n, C, H, W), got {tuple(A.shape)}.")
     if A.ndim == 2: return as_matrix(A, name)
     if A.ndim > 4: raise ValueError(f"`{name}` has shape {tuple(A.shape)}; use (n, p), (n, C, L) or (n, C, H, W).")
     if not A.is_floating_point(): raise TypeError(f"`{name}` has dtype {A.dtype}; activations must be floating point.")
@@ -257,391 +182,217 @@ def _as_act(A, name):
     if not torch.isfinite(A).all(): raise ValueError(f"`{name}` contains NaN or Inf entries.")
     return A
 
-def pixel_rows(A, B, names=("A", "B")):
-    "Resize conv map `A` to `B`'s spatial size (as the stitching layer does); return (A_rows, B_rows, positions per input)."
-    A, B = _as_act(A, names[0]), _as_act(B, names[1])
-    B = B.to(A.device)
-    if A.ndim != B.ndim:
-        StitchingLayer(tuple(A.shape[1:]), tuple(B.shape[1:]))      # raises the shape-kind error
-    if A.shape[0] != B.shape[0]:
-        raise ValueError(f"`{names[0]}` and `{names[1]}` must hold the same inputs (one per row): got {A.shape[0]} and "
-                         f"{B.shape[0]}.")
-    if A.ndim > 2:
-        if A.shape[2:] != B.shape[2:]:
-            A = F.interpolate(A, size=tuple(B.shape[2:]), mode="bilinear" if A.ndim == 4 else "linear",
+@renamed_args(A="X", B="Y")
+def pixel_rows(X, Y, names=("X", "Y")):
+    "Resize conv map `X` to `Y`'s spatial size (as the stitching layer does); return (X_rows, Y_rows, positions/input)."
+    X, Y = _as_act(X, names[0]), _as_act(Y, names[1])
+    Y = Y.to(X.device)
+    if X.ndim != Y.ndim:
+        StitchingLayer(tuple(X.shape[1:]), tuple(Y.shape[1:]))      # raises the shape-kind error
+    if X.shape[0] != Y.shape[0]:
+        raise ValueError(f"`{names[0]}` and `{names[1]}` must hold the same inputs (one per row): got {X.shape[0]} and "
+                         f"{Y.shape[0]}.")
+    if X.shape[0] == 0: raise ValueError(f"`{names[0]}` and `{names[1]}` hold no inputs (an empty batch).")
+    if X.ndim > 2:
+        if X.shape[2:] != Y.shape[2:]:
+            X = F.interpolate(X, size=tuple(Y.shape[2:]), mode="bilinear" if X.ndim == 4 else "linear",
                               align_corners=False)
-        per = int(np.prod(B.shape[2:]))
-        A = A.movedim(1, -1).reshape(-1, A.shape[1])
-        B = B.movedim(1, -1).reshape(-1, B.shape[1])
+        per = int(np.prod(Y.shape[2:]))
+        X = X.movedim(1, -1).reshape(-1, X.shape[1])
+        Y = Y.movedim(1, -1).reshape(-1, Y.shape[1])
     else: per = 1
-    return A, B, per
+    return X, Y, per
 
-def _check_rows(n_rows, ca, per_input=1):
-    if n_rows < ca + 1:
-        need = math.ceil((ca + 1) / per_input)
-        raise ValueError(f"Direct matching of {ca} channels needs at least {ca + 1} rows (inputs × positions) for an "
+# %% ../nbs/40_stitching.ipynb #b321a240
+def _check_rows(n_rows, cx, per_input=1):
+    if n_rows < cx + 1:
+        need = math.ceil((cx + 1) / per_input)
+        raise ValueError(f"Direct matching of {cx} channels needs at least {cx + 1} rows (inputs × positions) for an "
                          f"affine fit with bias, got {n_rows}"
                          + (f" ({n_rows // per_input} inputs × {per_input} positions)" if per_input > 1 else "")
-                         + f". Pass at least {need} inputs (e.g. `k={need}`), or stream over more data.")
+                         + f". Pass at least {need} inputs (e.g. `DirectFit(k={need})`), or stream over more data.")
 
-def _solve(Saa, Sab, mean_a, mean_b, n_rows, rcond, sv=None, V=None):
-    "W, b from centred co-moments via an eigen-decomposition truncated at `rcond` × the top singular value."
-    if V is None:
-        evals, V = torch.linalg.eigh(Saa)
-        sv = evals.clamp_min(0).sqrt().flip(0); V = V.flip(1)
-    keep = sv > rcond * sv[0] if sv[0] > 0 else torch.zeros_like(sv, dtype=torch.bool)
-    Vk = V[:, keep]
-    W = Vk @ ((Vk.T @ Sab) / (sv[keep] ** 2)[:, None])
-    b = mean_b - mean_a @ W
-    return DirectMatch(W, b, int(keep.sum()), rcond, n_rows, sv)
-
-# %% ../nbs/40_stitching.ipynb #20615c56
-def direct_matching(A, B, rcond: float = 1e-10) -> DirectMatch:
-    "Least-squares affine map (W, b) with A·W + b ≈ B, per pixel for conv maps (A resized to B's H×W)."
-    A2, B2, per = pixel_rows(A, B)
-    _check_rows(A2.shape[0], A2.shape[1], per)
-    ma, mb = A2.mean(0), B2.mean(0)
-    Ac, Bc = A2 - ma, B2 - mb
-    U, S, Vh = torch.linalg.svd(Ac, full_matrices=False)
+@renamed_args(A="X", B="Y")
+def direct_matching(X, Y, rcond: float = 1e-10) -> DirectMatch:
+    "Least-squares affine map (W, b) with X·W + b ≈ Y, per pixel for conv maps (X resized to Y's H×W)."
+    X2, Y2, per = pixel_rows(X, Y)
+    _check_rows(X2.shape[0], X2.shape[1], per)
+    mx, my = X2.mean(0), Y2.mean(0)
+    Xc, Yc = X2 - mx, Y2 - my
+    U, S, Vh = torch.linalg.svd(Xc, full_matrices=False)
     keep = S > rcond * S[0] if S[0] > 0 else torch.zeros_like(S, dtype=torch.bool)
-    W = Vh[keep].T @ ((U[:, keep].T @ Bc) / S[keep][:, None])
-    return DirectMatch(W, mb - ma @ W, int(keep.sum()), rcond, A2.shape[0], S)
+    W = Vh[keep].T @ ((U[:, keep].T @ Yc) / S[keep][:, None])
+    return DirectMatch(W, my - mx @ W, int(keep.sum()), rcond, X2.shape[0], S)
 
 # %% ../nbs/40_stitching.ipynb #c61b528a
+def _solve(Sxx, Sxy, mean_x, mean_y, n_rows, rcond):
+    "W, b from centred co-moments via an eigen-decomposition truncated at `rcond` × the top singular value."
+    evals, V = torch.linalg.eigh(Sxx)
+    sv = evals.clamp_min(0).sqrt().flip(0); V = V.flip(1)
+    keep = sv > rcond * sv[0] if sv[0] > 0 else torch.zeros_like(sv, dtype=torch.bool)
+    Vk = V[:, keep]
+    W = Vk @ ((Vk.T @ Sxy) / (sv[keep] ** 2)[:, None])
+    b = mean_y - mean_x @ W
+    return DirectMatch(W, b, int(keep.sum()), rcond, n_rows, sv)
+
 class DirectMatchAccumulator:
     "Streaming direct matching: accumulate centred normal equations over batches (`update`), solve once (`compute`)."
     def __init__(self, rcond: float = 1e-7):
         self.rcond, self.n = float(rcond), 0
-        self.mean_a = self.mean_b = self.Saa = self.Sab = None
+        self.mean_x = self.mean_y = self.Sxx = self.Sxy = None
         self.per_input = 1
 
-    def update(self, A, B):
-        "Add a batch of activations `A` (front layer) and `B` (end layer) of the same inputs."
-        A2, B2, self.per_input = pixel_rows(A, B)
-        if self.n and (A2.shape[1] != self.Saa.shape[0] or B2.shape[1] != self.Sab.shape[1]):
-            raise ValueError(f"Batch has {A2.shape[1]}→{B2.shape[1]} channels but earlier batches had "
-                             f"{self.Saa.shape[0]}→{self.Sab.shape[1]}; feed the same two layers throughout.")
-        m = A2.shape[0]
-        ma, mb = A2.mean(0), B2.mean(0)
-        Ac, Bc = A2 - ma, B2 - mb
-        Saa, Sab = Ac.T @ Ac, Ac.T @ Bc
+    @renamed_args(A="X", B="Y")
+    def update(self, X, Y):
+        "Add a batch of activations `X` (layer_a of model_a) and `Y` (layer_b of model_b) of the same inputs."
+        X2, Y2, self.per_input = pixel_rows(X, Y)
+        if self.n and (X2.shape[1] != self.Sxx.shape[0] or Y2.shape[1] != self.Sxy.shape[1]):
+            raise ValueError(f"Batch has {X2.shape[1]}→{Y2.shape[1]} channels but earlier batches had "
+                             f"{self.Sxx.shape[0]}→{self.Sxy.shape[1]}; feed the same two layers throughout.")
+        m = X2.shape[0]
+        mx, my = X2.mean(0), Y2.mean(0)
+        Xc, Yc = X2 - mx, Y2 - my
+        Sxx, Sxy = Xc.T @ Xc, Xc.T @ Yc
         if self.n == 0:
-            self.mean_a, self.mean_b, self.Saa, self.Sab = ma, mb, Saa, Sab
+            self.mean_x, self.mean_y, self.Sxx, self.Sxy = mx, my, Sxx, Sxy
         else:
             N = self.n + m
-            da, db = ma - self.mean_a, mb - self.mean_b
+            dx, dy = mx - self.mean_x, my - self.mean_y
             f = self.n * m / N
-            self.Saa = self.Saa + Saa + f * torch.outer(da, da)
-            self.Sab = self.Sab + Sab + f * torch.outer(da, db)
-            self.mean_a = self.mean_a + da * (m / N)
-            self.mean_b = self.mean_b + db * (m / N)
+            self.Sxx = self.Sxx + Sxx + f * torch.outer(dx, dx)
+            self.Sxy = self.Sxy + Sxy + f * torch.outer(dx, dy)
+            self.mean_x = self.mean_x + dx * (m / N)
+            self.mean_y = self.mean_y + dy * (m / N)
         self.n += m
         return self
 
     def compute(self) -> DirectMatch:
         "Solve the accumulated normal equations: (W, b) with rank diagnostics."
-        if self.n == 0: raise ValueError("DirectMatchAccumulator has no data yet; call `.update(A, B)` first.")
-        _check_rows(self.n, self.Saa.shape[0], self.per_input)
-        return _solve(self.Saa, self.Sab, self.mean_a, self.mean_b, self.n, self.rcond)
+        if self.n == 0: raise ValueError("DirectMatchAccumulator has no data yet; call `.update(X, Y)` first.")
+        _check_rows(self.n, self.Sxx.shape[0], self.per_input)
+        return _solve(self.Sxx, self.Sxy, self.mean_x, self.mean_y, self.n, self.rcond)
 
 # %% ../nbs/40_stitching.ipynb #3df3b519
-def _check_k(k, n, name="k"):
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
-        raise ValueError(f"`{name}` must be a positive integer number of inputs, got {k!r}.")
-    if k > n: raise ValueError(f"`{name}`={k} exceeds the {n} inputs in `data`; pass k ≤ {n} or more data.")
+def _need_int(v, name, lo):
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
+        raise ValueError(f"`{name}` must be an integer >= {lo}, got {v!r}.")
 
-def fit_direct(front: nn.Module, end: nn.Module, front_layer: str, end_layer: str, data, k: int = 100,
-               stream: bool = False, seed: int = 0, batch_size: int = 256, rcond: float | None = None) -> DirectMatch:
-    "Direct matching of `front_layer` onto `end_layer` on `k` random un-augmented inputs of `data`, or all of it streamed."
-    _find_module(front, front_layer, "front_layer"); _find_module(end, end_layer, "end_layer")
-    dev = _model_device(front)
-    acc = DirectMatchAccumulator(rcond if rcond is not None else 1e-7)
-    if stream: batches = _batches(data, batch_size)
-    else:
-        _check_k(k, _len(data))
-        idx = torch.randperm(_len(data), generator=torch.Generator().manual_seed(int(seed)))[:k]
-        x, _ = _take(data, idx)
-        batches = [(x[i:i + batch_size], None) for i in range(0, k, batch_size)]
-    with torch.no_grad():
-        for x, _ in batches:
-            x = x.to(dev)
-            acc.update(layer_output(front, front_layer, x), layer_output(end, end_layer, x.to(_model_device(end))))
-    return acc.compute()
-
-# %% ../nbs/40_stitching.ipynb #0f7ffb39
-def _augmentation(augment):
-    if augment is None or callable(augment): return augment
-    if isinstance(augment, str):
-        from repsim.data import get_augmentation
-        return get_augmentation(augment)
-    raise TypeError(f"`augment` must be None, a callable (x, generator) -> x or an augmentation name, got {augment!r}.")
-
-def train_task_loss(stitched: StitchedModel, data, epochs: int = 30, lr: float = 1e-3, weight_decay: float = 1e-5,
-                    batch_size: int = 256, augment=None, seed: int = 0, progress: bool = False) -> StitchedModel:
-    "Train the stitching layer of `stitched` on cross-entropy through the frozen end network (Adam)."
+def _check_stitched(stitched):
     if not isinstance(stitched, StitchedModel):
         raise TypeError(f"`stitched` must be a StitchedModel, got {type(stitched).__name__}.")
-    if not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"`epochs` must be a positive integer, got {epochs!r}.")
-    aug, g = _augmentation(augment), torch.Generator().manual_seed(int(seed))
-    opt = torch.optim.Adam(stitched.stitch.parameters(), lr=lr, weight_decay=weight_decay)
-    dev, hist = _model_device(stitched.stitch), []
-    stitched.train()
-    try:
-        for ep in range(epochs):
-            tot, cnt = 0.0, 0
-            for x, y in _batches(data, batch_size, shuffle=True, generator=g):
-                if y is None:
-                    raise ValueError("Task-loss matching needs labels: pass an ImageDataset, an (x, y) pair or a Dataset "
-                                     "of (x, y).")
-                if aug is not None: x = aug(x, g)
-                x, y = x.to(dev), y.to(dev)
-                loss = F.cross_entropy(stitched(x), y)
-                opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-                tot += float(loss.detach()) * len(y); cnt += len(y)
-            hist.append(tot / cnt)
-            if progress: print(f"epoch {ep + 1}/{epochs}: loss {hist[-1]:.4f}")
-    finally:
-        stitched.train(False)
-    stitched.history = getattr(stitched, "history", []) + hist
-    return stitched
+
+@dataclass(frozen=True)
+class DirectFit:
+    "Direct matching: the stitching layer is the least-squares affine map from X to Y, on `k` inputs or streamed."
+    k: int = 100
+    stream: bool = False
+    rcond: float | None = None
+    batch_size: int = 256
+    seed: int = 0
+
+    def __post_init__(self):
+        _need_int(self.k, "k", 1); _need_int(self.batch_size, "batch_size", 1); _need_int(self.seed, "seed", 0)
+        if not isinstance(self.stream, bool): raise ValueError(f"`stream` must be True or False, got {self.stream!r}.")
+        if self.rcond is not None and not (isinstance(self.rcond, (int, float)) and 0 <= self.rcond < 1):
+            raise ValueError(f"`rcond` must be None (the default 1e-7) or a tolerance in [0, 1), got {self.rcond!r}.")
+
+    def match(self, model_a: nn.Module, model_b: nn.Module, layer_a: str, layer_b: str, data) -> DirectMatch:
+        "The direct-matching (W, b) of `layer_a` of `model_a` onto `layer_b` of `model_b` on `data`."
+        get_layer(model_a, layer_a, "layer_a"); get_layer(model_b, layer_b, "layer_b")
+        acc, bs = DirectMatchAccumulator(self.rcond if self.rcond is not None else 1e-7), self.batch_size
+        if self.stream: batches = (x for x, _ in iter_batches(data, bs))
+        else:
+            xs, _ = random_subset(data, self.k, self.seed)
+            batches = [xs[i:i + bs] for i in range(0, self.k, bs)]
+        for x in batches:
+            acc.update(layer_output(model_a, layer_a, x.to(model_device(model_a))),
+                       layer_output(model_b, layer_b, x.to(model_device(model_b))))
+        return acc.compute()
+
+    def fit(self, stitched: StitchedModel, data) -> StitchedModel:
+        "Set the stitching layer of `stitched` to the direct-matching solution on `data` (kept as `.direct_match`)."
+        _check_stitched(stitched)
+        dm = self.match(stitched.model_a, stitched.model_b, stitched.layer_a, stitched.layer_b, data)
+        stitched.stitch_layer.set_affine(dm.W, dm.b)
+        stitched.direct_match = dm
+        return stitched
 
 # %% ../nbs/40_stitching.ipynb #8ec97a05
-def stitch(front: nn.Module, end: nn.Module, front_layer: str, end_layer: str, method: str = "direct", data=None, *,
-           k: int = 100, stream: bool = False, epochs: int = 30, init: str = "random", lr: float = 1e-3,
-           weight_decay: float = 1e-5, batch_size: int = 256, augment=None, seed: int = 0, rcond: float | None = None,
-           progress: bool = False) -> StitchedModel:
-    "A stitched network: `front_layer` of `front`, mapped by a fitted stitching layer, replaces `end_layer` of `end`."
-    if method not in ("direct", "task"):
-        raise ValueError(f"`method` must be 'direct' (direct matching) or 'task' (task-loss matching), got {method!r}.")
-    if init not in ("random", "direct"):
-        raise ValueError(f"`init` must be 'random' or 'direct', got {init!r}.")
-    if data is None: raise ValueError("`stitch` needs `data` (the training set) to fit the stitching layer.")
-    _find_module(front, front_layer, "front_layer"); _find_module(end, end_layer, "end_layer")
-    front.eval(); end.eval()
-    x0, _ = _take(data, torch.arange(min(2, _len(data))))
-    with torch.no_grad():
-        a = layer_output(front, front_layer, x0.to(_model_device(front)))
-        bshape = tuple(layer_output(end, end_layer, x0.to(_model_device(end))).shape[1:])
-    layer = StitchingLayer(tuple(a.shape[1:]), bshape, seed=seed).to(_model_device(end))
-    fit = None
-    if method == "direct" or init == "direct":
-        fit = fit_direct(front, end, front_layer, end_layer, data, k=k, stream=stream, seed=seed,
-                         batch_size=batch_size, rcond=rcond)
-        layer.set_affine(fit.W, fit.b)
-    sm = StitchedModel(front, end, front_layer, end_layer, layer)
-    if method == "task":
-        train_task_loss(sm, data, epochs=epochs, lr=lr, weight_decay=weight_decay, batch_size=batch_size,
-                        augment=augment, seed=seed, progress=progress)
-    sm.method, sm.fit = method, fit
-    return sm
+@dataclass(frozen=True)
+class TaskLossFit:
+    "Task-loss matching: train the stitching layer on the task's cross-entropy through the frozen `model_b` (Adam)."
+    epochs: int = 30
+    lr: float = 1e-3
+    weight_decay: float = 1e-5
+    batch_size: int = 256
+    init: str = "random"
+    augment: object = None
+    seed: int = 0
+    progress: bool = False
+    direct: DirectFit = DirectFit()
 
-# %% ../nbs/40_stitching.ipynb #28135785
-@torch.no_grad()
-def stitched_accuracy(model: nn.Module, data, batch_size: int = 512) -> float:
-    "Top-1 accuracy of `model` on labelled `data`."
-    was, dev, hit, n = model.training, _model_device(model), 0, 0
-    model.eval()
-    try:
-        for x, y in _batches(data, batch_size):
-            if y is None: raise ValueError("`data` has no labels; accuracy needs an ImageDataset or (x, y) pair.")
-            hit += int((model(x.to(dev)).argmax(1).cpu() == y.cpu()).sum()); n += len(y)
-    finally: model.train(was)
-    if n == 0: raise ValueError("`data` is empty.")
-    return hit / n
+    def __post_init__(self):
+        _need_int(self.epochs, "epochs", 1); _need_int(self.batch_size, "batch_size", 1)
+        _need_int(self.seed, "seed", 0)
+        if not (isinstance(self.lr, (int, float)) and self.lr > 0):
+            raise ValueError(f"`lr` must be > 0, got {self.lr!r}.")
+        if not (isinstance(self.weight_decay, (int, float)) and self.weight_decay >= 0):
+            raise ValueError(f"`weight_decay` must be >= 0, got {self.weight_decay!r}.")
+        if self.init not in ("random", "direct"):
+            raise ValueError(f"`init` must be 'random' or 'direct' (the DirectFit solution), got {self.init!r}.")
+        if not isinstance(self.direct, DirectFit):
+            raise TypeError(f"`direct` must be a DirectFit (used by init='direct'), got {type(self.direct).__name__}.")
+        aug = () if self.augment is None else (self.augment,) if isinstance(self.augment, str) or callable(
+            self.augment) else tuple(self.augment)
+        bad = [a for a in aug if not callable(a) and a not in AUGMENTATIONS]
+        if bad: raise ValueError(f"`augment` has {bad}: use None, names from {sorted(AUGMENTATIONS)} or functions "
+                                 "(x, generator) -> x.")
+        object.__setattr__(self, "augment", aug or None)
 
-@torch.no_grad()
-def representation_difference(stitched: StitchedModel, data, batch_size: int = 512) -> float:
-    "‖T(A) − B‖²_F / ‖B‖²_F over `data`: stitched vs genuine activations at the end layer."
-    if not isinstance(stitched, StitchedModel):
-        raise TypeError(f"`stitched` must be a StitchedModel, got {type(stitched).__name__}.")
-    dev, num, den = _model_device(stitched.stitch), 0.0, 0.0
-    for x, _ in _batches(data, batch_size):
-        x = x.to(dev)
-        t = stitched.stitch(stitched.front_activation(x)).double()
-        b = stitched.end_activation(x).double()
-        num += float(((t - b) ** 2).sum()); den += float((b ** 2).sum())
-    if den == 0:
-        raise ValueError(f"The end network's activations at {stitched.end_layer!r} are all zero on `data`; the "
-                         "normalised difference is undefined there.")
-    return num / den
+    def fit(self, stitched: StitchedModel, data) -> StitchedModel:
+        "Initialise and train the stitching layer of `stitched` on labelled `data`; per-epoch results in `.history`."
+        _check_stitched(stitched)
+        x, y = as_tensors(data)
+        if y is None:
+            raise ValueError("Task-loss matching needs labels: pass an ImageDataset, an (x, y) pair or a Dataset of "
+                             "(x, y).")
+        if self.init == "direct": self.direct.fit(stitched, data)
+        else: stitched.stitch_layer.reset_parameters(self.seed)
+        dev = model_device(stitched.stitch_layer)
+        x, y = x.to(dev), y.to(dev)
+        augs = [get_augmentation(a) if isinstance(a, str) else a for a in (self.augment or ())]
+        g = torch.Generator().manual_seed(int(self.seed))
+        opt = torch.optim.Adam(stitched.stitch_layer.parameters(), lr=self.lr, weight_decay=self.weight_decay)
+        try:
+            for ep in range(self.epochs):
+                r = train_epoch(stitched, opt, x, y, self.batch_size, g, augs, g)
+                stitched.history.append(dict(epoch=len(stitched.history) + 1, train_loss=r["loss"], train_acc=r["acc"]))
+                if self.progress: print(f"epoch {ep + 1}/{self.epochs}: loss {r['loss']:.4f}, accuracy {r['acc']:.3f}")
+        finally: stitched.train(False)
+        return stitched
 
 # %% ../nbs/40_stitching.ipynb #0f5de1bd
-def _features(acts, layout):
-    if layout not in ("pool", "flatten"):
-        raise ValueError(f"`layout` must be 'pool' (average over positions) or 'flatten', got {layout!r}.")
-    a = torch.as_tensor(acts) if not isinstance(acts, torch.Tensor) else acts
-    if a.ndim > 2: a = a.flatten(2).mean(2) if layout == "pool" else a.flatten(1)
-    return as_matrix(a, "acts")
+_FIT_OPTIONS = {**{k: f"fit=DirectFit({k}=...)" for k in ("k", "stream", "rcond")},
+                **{k: f"fit=TaskLossFit({k}=...)"
+                   for k in ("epochs", "init", "lr", "weight_decay", "augment", "progress")},
+                **{k: f"fit=DirectFit({k}=...) or fit=TaskLossFit({k}=...)" for k in ("batch_size", "seed")}}
 
-class MahalanobisDetector:
-    "Class-conditional Gaussians with a shared covariance (Lee et al. 2018); `score` = min-class Mahalanobis distance²."
-    def __init__(self, layout: str = "pool", ridge: float = 1e-6):
-        _features(torch.zeros(1, 1), layout)
-        self.layout, self.ridge = layout, float(ridge)
-
-    def fit(self, acts, labels):
-        "Fit class means and the shared covariance on in-distribution activations `acts` with integer `labels`."
-        X = _features(acts, self.layout)
-        y = torch.as_tensor(labels).to(X.device).long().reshape(-1)
-        if len(y) != len(X): raise ValueError(f"`labels` has {len(y)} entries for {len(X)} activations.")
-        self.classes = torch.unique(y)
-        if len(X) <= len(self.classes):
-            raise ValueError(f"Need more activations ({len(X)}) than classes ({len(self.classes)}) to fit the covariance.")
-        self.means = torch.stack([X[y == c].mean(0) for c in self.classes])
-        R = X - self.means[torch.searchsorted(self.classes, y)]
-        cov = R.T @ R / len(X)
-        cov = cov + self.ridge * max(float(torch.diagonal(cov).mean()), 1e-300) * torch.eye(len(cov), dtype=cov.dtype, device=cov.device)
-        evals, evecs = torch.linalg.eigh(cov)
-        self._whiten = evecs / evals.sqrt()            # x @ _whiten has identity covariance
-        self._wmeans = self.means @ self._whiten
-        return self
-
-    def score(self, acts) -> torch.Tensor:
-        "Out-of-distribution score of each activation: squared Mahalanobis distance to the nearest class mean."
-        if not hasattr(self, "_whiten"): raise ValueError("Call `.fit(acts, labels)` before `.score`.")
-        X = _features(acts, self.layout).to(self._whiten.device)
-        if X.shape[1] != self._whiten.shape[0]:
-            raise ValueError(f"`acts` have {X.shape[1]} features but the detector was fitted on {self._whiten.shape[0]}.")
-        Z = X @ self._whiten
-        return torch.cdist(Z, self._wmeans).pow(2).min(1).values
-
-def auroc(scores_in, scores_out) -> float:
-    "Area under the ROC curve for telling `scores_out` (positives) from `scores_in` by larger score; ties count half."
-    a = np.asarray(torch.as_tensor(scores_in).detach().cpu(), dtype=np.float64).ravel()
-    b = np.asarray(torch.as_tensor(scores_out).detach().cpu(), dtype=np.float64).ravel()
-    for v, nm in ((a, "scores_in"), (b, "scores_out")):
-        if v.size == 0: raise ValueError(f"`{nm}` is empty; AUROC needs at least one score on each side.")
-        if not np.isfinite(v).all(): raise ValueError(f"`{nm}` contains NaN or Inf scores.")
-    r = rankdata(np.concatenate([a, b]))[a.size:]
-    return float((r.sum() - b.size * (b.size + 1) / 2) / (a.size * b.size))
-
-# %% ../nbs/40_stitching.ipynb #3b66e690
-@torch.no_grad()
-def _collect(fn, data, layout, batch_size, labels=False):
-    feats, ys = [], []
-    for x, y in _batches(data, batch_size):
-        feats.append(_features(fn(x), layout).cpu())
-        if labels:
-            if y is None: raise ValueError("Fitting the OOD detector needs labelled data (class-conditional means).")
-            ys.append(y.cpu())
-    return torch.cat(feats), (torch.cat(ys) if labels else None)
-
-def fit_ood_detector(model: nn.Module, layer: str, data, layout: str = "pool", batch_size: int = 512,
-                     ridge: float = 1e-6) -> MahalanobisDetector:
-    "A Mahalanobis detector fitted on `model`'s genuine activations at `layer` over labelled `data`."
-    _find_module(model, layer, "layer")
-    dev = _model_device(model)
-    X, y = _collect(lambda x: layer_output(model, layer, x.to(dev)), data, layout, batch_size, labels=True)
-    det = MahalanobisDetector(layout, ridge).fit(X, y)
-    det.model_ref, det.layer = weakref.ref(model), layer
-    return det
-
-def ood_auroc(stitched: StitchedModel, test_data, detector: MahalanobisDetector | None = None, train_data=None,
-              layout: str = "pool", batch_size: int = 512) -> float:
-    "AUROC of the detector telling stitched activations T(A) from the end network's genuine ones on `test_data`."
-    if detector is None:
-        if train_data is None:
-            raise ValueError("Pass a fitted `detector` or the `train_data` to fit one on the end network's activations.")
-        detector = fit_ood_detector(stitched.end, stitched.end_layer, train_data, layout, batch_size)
-    dev = _model_device(stitched.stitch)
-    genuine, _ = _collect(lambda x: stitched.end_activation(x.to(dev)), test_data, detector.layout, batch_size)
-    fake, _ = _collect(lambda x: stitched.stitch(stitched.front_activation(x.to(dev))), test_data, detector.layout, batch_size)
-    return auroc(detector.score(genuine), detector.score(fake))
-
-def stitch_scores(stitched: StitchedModel, test_data, detector: MahalanobisDetector | None = None, train_data=None,
-                  batch_size: int = 512) -> dict:
-    "Stitched test accuracy, normalised representation difference and OOD AUROC of a stitched network, in one pass."
-    if not isinstance(stitched, StitchedModel):
-        raise TypeError(f"`stitched` must be a StitchedModel, got {type(stitched).__name__}.")
-    if detector is None:
-        if train_data is None:
-            raise ValueError("Pass a fitted `detector` or the `train_data` to fit one on the end network's activations.")
-        detector = fit_ood_detector(stitched.end, stitched.end_layer, train_data, batch_size=batch_size)
-    dev, hit, n, num, den, fake, genuine = _model_device(stitched.stitch), 0, 0, 0.0, 0.0, [], []
-    stitched.eval()
-    with torch.no_grad():
-        for x, y in _batches(test_data, batch_size):
-            if y is None: raise ValueError("`test_data` has no labels; accuracy needs an ImageDataset or (x, y) pair.")
-            x = x.to(dev)
-            logits, t = stitched(x, return_stitched=True)
-            b = stitched.end_activation(x)
-            hit += int((logits.argmax(1).cpu() == y.cpu()).sum()); n += len(y)
-            num += float(((t.double() - b.double()) ** 2).sum()); den += float((b.double() ** 2).sum())
-            fake.append(_features(t, detector.layout).cpu()); genuine.append(_features(b, detector.layout).cpu())
-    if n == 0: raise ValueError("`test_data` is empty.")
-    if den == 0: raise ValueError(f"The end network's activations at {stitched.end_layer!r} are all zero on `test_data`.")
-    return dict(accuracy=hit / n, rep_diff=num / den,
-                ood_auroc=auroc(detector.score(torch.cat(genuine)), detector.score(torch.cat(fake))))
-
-# %% ../nbs/40_stitching.ipynb #ae38a587
-def dm_struct(X, Y, rcond: float = 1e-10) -> float:
-    "Normalised residual ‖[X,1]Ŵ − Y‖²/‖Y‖² of the least-squares affine fit of Y from X (direct matching, structural)."
-    X, Y = as_pair(X, Y, min_rows=2)
-    if float((Y ** 2).sum()) == 0:
-        raise ValueError("`Y` is all zeros; the normalised residual ‖·‖²/‖Y‖² is undefined.")
-    if float((X ** 2).sum()) == 0:
-        raise ValueError("`X` is all zeros (a dead layer): it carries nothing to fit Y from.")
-    n, p = X.shape
-    if n <= p + 1:
-        raise ValueError(f"dm_struct needs more examples than X's features + 1: got n = {n} for p = {p}, and with "
-                         f"n ≤ p + 1 any Y is fitted exactly (a meaningless 0). Pass more than {p + 1} examples, or "
-                         "reduce X's features (e.g. layout='pool').")
-    W, b = direct_matching(X, Y, rcond=rcond)
-    return float(((X @ W + b - Y) ** 2).sum() / (Y ** 2).sum())
-
-register_measure("dm_struct", dm_struct, kind="distance", symmetric=False,
-                 invariances=("orthogonal", "isotropic_scaling", "permutation"), identity=0.0, min_n=3,
-                 description="Direct-matching structural score: normalised residual of the affine least-squares fit "
-                             "of Y from X (Balogh & Jelasity 2025)")
-
-# %% ../nbs/40_stitching.ipynb #1fd3f0b5
-_FIT_CACHE: OrderedDict = OrderedDict()
-
-def _split_data(data, train_data):
-    "(fit data, score data): `train_data` and `data`, or the two halves of `data`."
-    if train_data is not None: return train_data, data
-    n = _len(data)
-    if n < 4: raise ValueError(f"`data` has {n} inputs; the model-level stitching measures need at least 4.")
-    h = torch.arange(n)
-    return _take(data, h[: n // 2]), _take(data, h[n // 2:])
-
-def _stitched_for(model_a, model_b, layer_a, layer_b, data, train_data, method, kw):
-    key = (id(model_a), id(model_b), layer_a, layer_b, id(data), id(train_data), method, tuple(sorted(kw.items())))
-    hit = _FIT_CACHE.get(key)
-    if hit is not None and hit[0]() is model_a and hit[1]() is model_b and hit[2]() is data:
-        return hit[3]
-    fit_data, score_data = _split_data(data, train_data)
-    sm = stitch(model_a, model_b, layer_a, layer_b, method, fit_data, **kw)
-    ref = lambda o: weakref.ref(o) if o is not None else (lambda: None)
-    entry = (ref(model_a), ref(model_b), (ref(data) if _weakrefable(data) else (lambda d=data: d)),
-             (sm, fit_data, score_data))
-    _FIT_CACHE[key] = entry
-    while len(_FIT_CACHE) > 8: _FIT_CACHE.popitem(last=False)
-    return entry[3]
-
-def _weakrefable(o):
-    try: weakref.ref(o); return True
-    except TypeError: return False
-
-def _model_measure(method, score):
-    def fn(X, Y, *, model_a, model_b, layer_a, layer_b, data, train_data=None, labels=None, **kw):
-        if labels is not None and _as_xy(data) is not None and _as_xy(data)[1] is None:
-            data = (_as_xy(data)[0], torch.as_tensor(labels))
-        sm, fit_data, score_data = _stitched_for(model_a, model_b, layer_a, layer_b, data, train_data, method, kw)
-        if score == "acc": return stitched_accuracy(sm, score_data)
-        if score == "diff": return representation_difference(sm, score_data)
-        return ood_auroc(sm, score_data, train_data=fit_data)
-    names = {"direct": "direct matching", "task": "task-loss matching"}
-    what = {"acc": "test accuracy of the stitched network", "diff": "normalised representation difference ‖T(A)−B‖²/‖B‖²",
-            "ood": "Mahalanobis OOD AUROC of stitched vs genuine end-layer activations"}
-    fn.__doc__ = f"Model stitching by {names[method]}: {what[score]}."
-    return fn
-
-for _m, _tag in (("direct", "dm"), ("task", "tlm")):
-    register_measure(f"stitch_{_tag}_acc", _model_measure(_m, "acc"), kind="similarity", symmetric=False,
-                     identity=float("nan"), requires=("models",), min_n=4, layout="any")
-    register_measure(f"stitch_{_tag}_diff", _model_measure(_m, "diff"), kind="distance", symmetric=False,
-                     identity=0.0, requires=("models",), min_n=4, layout="any")
-    register_measure(f"stitch_{_tag}_ood", _model_measure(_m, "ood"), kind="distance", symmetric=False,
-                     identity=0.5, requires=("models",), min_n=4, layout="any")
+@renamed_args(front="model_a", end="model_b", front_layer="layer_a", end_layer="layer_b", method="fit", **_FIT_OPTIONS)
+def stitch(model_a: nn.Module, model_b: nn.Module, layer_a: str, layer_b: str, data,
+           fit: DirectFit | TaskLossFit = DirectFit()) -> StitchedModel:
+    "Stitched network: `layer_a` of `model_a`, through a stitching layer fitted by `fit`, stands in for `layer_b`."
+    if isinstance(data, str) or isinstance(fit, str):
+        raise TypeError("`stitch` takes no method string: call stitch(model_a, model_b, layer_a, layer_b, data, "
+                        "fit=DirectFit(...)) or fit=TaskLossFit(...).")
+    if not isinstance(fit, (DirectFit, TaskLossFit)):
+        raise TypeError(f"`fit` must be a DirectFit or a TaskLossFit, got {type(fit).__name__}.")
+    if data is None: raise ValueError("`stitch` needs `data` (the training set) to fit the stitching layer.")
+    get_layer(model_a, layer_a, "layer_a"); get_layer(model_b, layer_b, "layer_b")
+    x0, _ = as_tensors(data, torch.arange(min(2, num_inputs(data))))
+    a = layer_output(model_a, layer_a, x0.to(model_device(model_a)))
+    b = layer_output(model_b, layer_b, x0.to(model_device(model_b)))
+    layer = StitchingLayer(tuple(a.shape[1:]), tuple(b.shape[1:]), seed=fit.seed).to(model_device(model_b))
+    sm = StitchedModel(model_a, model_b, layer_a, layer_b, layer)
+    with frozen(model_a, model_b): fit.fit(sm, data)
+    sm.fit = fit
+    return sm

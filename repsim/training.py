@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'OPTIMIZERS', 'SCHEDULES', 'TrainConfig', 'cache_dir', 'checkpoint_paths', 'evaluate', 'train',
-           'train_zoo']
+__all__ = ['CACHE_VERSION', 'OPTIMIZERS', 'SCHEDULES', 'TrainConfig', 'cache_dir', 'checkpoint_paths', 'evaluate', 'train_epoch',
+           'train', 'train_zoo']
 
 # %% ../nbs/03_training.ipynb #cfd5a6df
 import numpy as np
@@ -24,7 +24,8 @@ import torch.nn.functional as F
 from tqdm import tqdm
 from .core import get_scale
 from .data import DATASETS, ImageDataset, load_dataset, get_augmentation, AUGMENTATIONS, mixup
-from .models import MODELS, make_model, _spec_kwargs
+from .models import MODELS, make_model, spec_kwargs
+from .activations import model_device, iter_batches
 
 # %% ../nbs/03_training.ipynb #2d1ea304
 CACHE_VERSION = 1
@@ -60,31 +61,41 @@ class TrainConfig:
         isint = lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool)
         need(self.dataset in DATASETS, f"Unknown dataset {self.dataset!r}; valid names: {list(DATASETS)}.")
         need(self.model in MODELS, f"Unknown model {self.model!r}; registered models: {sorted(MODELS)}.")
-        need(isinstance(self.model_kwargs, dict), f"`model_kwargs` must be a dict, got {type(self.model_kwargs).__name__}.")
-        bad = [k for k in self.model_kwargs if k not in _spec_kwargs(MODELS[self.model])]
-        need(not bad, f"`model_kwargs` has {bad}, unknown to model {self.model!r}; it accepts {_spec_kwargs(MODELS[self.model])}.")
+        need(isinstance(self.model_kwargs, dict),
+             f"`model_kwargs` must be a dict, got {type(self.model_kwargs).__name__}.")
+        bad = [k for k in self.model_kwargs if k not in spec_kwargs(MODELS[self.model])]
+        need(not bad, f"`model_kwargs` has {bad}, unknown to model {self.model!r}; it accepts "
+                      f"{spec_kwargs(MODELS[self.model])}.")
         self.augment = (self.augment,) if isinstance(self.augment, str) else tuple(self.augment)
         bad = [a for a in self.augment if a not in AUGMENTATIONS]
         need(not bad, f"Unknown augmentation(s) {bad}; registered: {sorted(AUGMENTATIONS)}.")
         need(self.optimizer in OPTIMIZERS, f"Unknown optimizer {self.optimizer!r}; choose from {list(OPTIMIZERS)}.")
         need(self.schedule in SCHEDULES, f"Unknown schedule {self.schedule!r}; choose from {list(SCHEDULES)}.")
         need(isint(self.epochs) and self.epochs >= 1, f"`epochs` must be an integer >= 1, got {self.epochs!r}.")
-        need(isint(self.batch_size) and self.batch_size >= 1, f"`batch_size` must be an integer >= 1, got {self.batch_size!r}.")
-        need(self.n_train is None or (isint(self.n_train) and self.n_train >= 1), f"`n_train` must be None or a positive integer, got {self.n_train!r}.")
+        need(isint(self.batch_size) and self.batch_size >= 1,
+             f"`batch_size` must be an integer >= 1, got {self.batch_size!r}.")
+        need(self.n_train is None or (isint(self.n_train) and self.n_train >= 1),
+             f"`n_train` must be None or a positive integer, got {self.n_train!r}.")
         need(isint(self.seed) and self.seed >= 0, f"`seed` must be a non-negative integer, got {self.seed!r}.")
-        need(isint(self.data_seed) and self.data_seed >= 0, f"`data_seed` must be a non-negative integer, got {self.data_seed!r}.")
+        need(isint(self.data_seed) and self.data_seed >= 0,
+             f"`data_seed` must be a non-negative integer, got {self.data_seed!r}.")
         need(isinstance(self.lr, (int, float)) and self.lr > 0, f"`lr` must be > 0, got {self.lr!r}.")
-        need(self.momentum >= 0 and self.weight_decay >= 0, f"`momentum` and `weight_decay` must be >= 0, got {self.momentum!r}, {self.weight_decay!r}.")
+        need(self.momentum >= 0 and self.weight_decay >= 0,
+             f"`momentum` and `weight_decay` must be >= 0, got {self.momentum!r}, {self.weight_decay!r}.")
         need(self.mixup >= 0, f"`mixup` must be >= 0 (0 turns it off), got {self.mixup!r}.")
         need(0 <= self.label_smoothing < 1, f"`label_smoothing` must be in [0, 1), got {self.label_smoothing!r}.")
         self.milestones = tuple(int(m) for m in self.milestones)
-        need(self.schedule != "step" or len(self.milestones) > 0, "schedule='step' needs `milestones`, e.g. milestones=(80, 120).")
-        need(all(1 <= m <= self.epochs for m in self.milestones), f"`milestones` must lie in 1..epochs={self.epochs}, got {self.milestones}.")
+        need(self.schedule != "step" or len(self.milestones) > 0,
+             "schedule='step' needs `milestones`, e.g. milestones=(80, 120).")
+        need(all(1 <= m <= self.epochs for m in self.milestones),
+             f"`milestones` must lie in 1..epochs={self.epochs}, got {self.milestones}.")
         need(self.gamma > 0, f"`gamma` must be > 0, got {self.gamma!r}.")
         try: torch.device(self.device)
-        except RuntimeError: raise ValueError(f"`device` {self.device!r} is not a torch device; use 'cpu' or 'cuda'.") from None
+        except RuntimeError:
+            raise ValueError(f"`device` {self.device!r} is not a torch device; use 'cpu' or 'cuda'.") from None
         try: json.dumps(self.model_kwargs)
-        except TypeError as e: raise ValueError(f"`model_kwargs` must be JSON-serialisable (numbers, strings, lists): {e}.") from None
+        except TypeError as e:
+            raise ValueError(f"`model_kwargs` must be JSON-serialisable (numbers, strings, lists): {e}.") from None
 
     def to_json(self) -> str:
         "Canonical JSON of all fields and the cache version."
@@ -103,6 +114,7 @@ _cache_root = cache_dir
 
 def checkpoint_paths(cfg: TrainConfig, cache_dir=None) -> tuple[Path, Path]:
     "The (final, partial) checkpoint paths of `cfg`."
+    if not isinstance(cfg, TrainConfig): raise TypeError(f"`cfg` must be a TrainConfig, got {type(cfg).__name__}.")
     d = _cache_root(cache_dir) / "checkpoints"; k = cfg.key()
     return d / f"{k}.pt", d / f"{k}.partial.pt"
 
@@ -112,19 +124,18 @@ def _atomic_save(obj, path: Path):
     torch.save(obj, tmp); os.replace(tmp, path)
 
 # %% ../nbs/03_training.ipynb #d87faa9f
-def evaluate(model: nn.Module, dataset, batch_size: int = 512) -> float:
-    "Top-1 accuracy of `model` on `dataset` (an `ImageDataset` or an `(x, y)` pair), in eval mode; restores the mode after."
-    x, y = (dataset.x, dataset.y) if isinstance(dataset, ImageDataset) else dataset
-    if len(y) == 0: raise ValueError("`dataset` is empty; accuracy needs at least one example.")
-    dev = next(model.parameters()).device
-    was, correct = model.training, 0
+def evaluate(model: nn.Module, data, batch_size: int = 512) -> float:
+    "Top-1 accuracy of `model` on labelled `data` (ImageDataset, (x, y) pair, Dataset or DataLoader), in eval mode."
+    dev, was, correct, n = model_device(model), model.training, 0, 0
     model.eval()
     try:
         with torch.no_grad():
-            for i in range(0, len(y), batch_size):
-                correct += int((model(x[i:i + batch_size].to(dev)).argmax(1).cpu() == y[i:i + batch_size].cpu()).sum())
+            for x, y in iter_batches(data, batch_size):
+                if y is None: raise ValueError("`data` has no labels; accuracy needs an ImageDataset or (x, y) pair.")
+                correct += int((model(x.to(dev)).argmax(1).cpu() == y.cpu()).sum()); n += len(y)
     finally: model.train(was)
-    return correct / len(y)
+    if n == 0: raise ValueError("`data` is empty; accuracy needs at least one example.")
+    return correct / n
 
 # %% ../nbs/03_training.ipynb #c5694c7f
 def _lr_factor(cfg: TrainConfig, epoch: int) -> float:
@@ -133,7 +144,8 @@ def _lr_factor(cfg: TrainConfig, epoch: int) -> float:
     return 0.5 * (1 + math.cos(math.pi * epoch / cfg.epochs))
 
 def _make_optimizer(cfg: TrainConfig, model: nn.Module):
-    if cfg.optimizer == "sgd": return torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
+    if cfg.optimizer == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     return torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
 
 def _build(cfg: TrainConfig, in_shape, num_classes, init_seed: int, device) -> nn.Module:
@@ -148,15 +160,48 @@ def _load_final(cfg: TrainConfig, path: Path) -> nn.Module:
     return model
 
 # %% ../nbs/03_training.ipynb #8edd9433
-def train(cfg: TrainConfig, cache_dir=None, progress: bool = True, force: bool = False, stop_after_epochs: int | None = None) -> nn.Module:
-    "Train `cfg` (or load it from the cache); checkpoint every epoch, resume a partial run; return the model in eval mode."
+def train_epoch(model: nn.Module, optimizer, x: torch.Tensor, y: torch.Tensor, batch_size: int,
+                g_order: torch.Generator, augs=(), g_aug: torch.Generator | None = None, mixup_alpha: float = 0.0,
+                num_classes: int | None = None, label_smoothing: float = 0.0, on_batch=None) -> dict:
+    "One epoch of minibatch training of `model` on `(x, y)`: returns the mean loss and accuracy of the trained batches."
+    if len(x) != len(y): raise ValueError(f"`x` and `y` have different lengths ({len(x)} and {len(y)}).")
+    if len(x) == 0: raise ValueError("`x` is empty; an epoch needs at least one example.")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"`batch_size` must be an integer >= 1, got {batch_size!r}.")
+    if (augs or mixup_alpha > 0) and g_aug is None:
+        raise ValueError("`augs` and mixup draw their randomness from `g_aug`; pass a torch.Generator as `g_aug`.")
+    if mixup_alpha > 0 and num_classes is None:
+        raise ValueError("mixup needs `num_classes` (it mixes one-hot targets).")
+    model.train()
+    n = len(x)
+    perm = torch.randperm(n, generator=g_order).to(x.device)
+    tot_loss, tot_correct = 0.0, 0
+    for b in range(math.ceil(n / batch_size)):
+        idx = perm[b * batch_size:(b + 1) * batch_size]
+        xb, yb = x[idx], y[idx]
+        for a in augs: xb = a(xb, g_aug)
+        target = yb
+        if mixup_alpha > 0: xb, target = mixup(xb, yb, mixup_alpha, g_aug, num_classes)
+        out = model(xb)
+        loss = F.cross_entropy(out, target, label_smoothing=label_smoothing)
+        optimizer.zero_grad(set_to_none=True); loss.backward(); optimizer.step()
+        lv = float(loss.detach()); tot_loss += lv * len(idx)
+        tot_correct += int((out.argmax(1) == yb).sum())
+        if on_batch is not None: on_batch(lv)
+    return dict(loss=tot_loss / n, acc=tot_correct / n)
+
+# %% ../nbs/03_training.ipynb #f0615f2d
+def train(cfg: TrainConfig, cache_dir=None, progress: bool = True, force: bool = False,
+          stop_after_epochs: int | None = None) -> nn.Module:
+    "Train `cfg` (or load it from the cache); checkpoint every epoch, resume a partial run; return it in eval mode."
     if not isinstance(cfg, TrainConfig): raise TypeError(f"`cfg` must be a TrainConfig, got {type(cfg).__name__}.")
     final, partial = checkpoint_paths(cfg, cache_dir)
     if force:
         for p in (final, partial): p.unlink(missing_ok=True)
     if final.exists(): return _load_final(cfg, final)
     device = torch.device(cfg.device)
-    if device.type == "cuda" and not torch.cuda.is_available(): raise ValueError("`device` is 'cuda' but CUDA is not available here; use device='cpu'.")
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError("`device` is 'cuda' but CUDA is not available here; use device='cpu'.")
     tr = load_dataset(cfg.dataset, "train", n=cfg.n_train, seed=cfg.data_seed)
     va, te = load_dataset(cfg.dataset, "val"), load_dataset(cfg.dataset, "test")
     s_init, s_order, s_aug = (int(s) for s in np.random.SeedSequence(cfg.seed).generate_state(3))
@@ -174,33 +219,21 @@ def train(cfg: TrainConfig, cache_dir=None, progress: bool = True, force: bool =
     x, y, n, bs = tr.x.to(device), tr.y.to(device), len(tr), cfg.batch_size
     nb = math.ceil(n / bs)
     det = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled())
-    bar = tqdm(total=cfg.epochs * nb, initial=start * nb, disable=not progress, desc=f"{cfg.model}/{cfg.dataset} {cfg.key()}",
-               unit="batch", mininterval=1.0)
+    bar = tqdm(total=cfg.epochs * nb, initial=start * nb, disable=not progress,
+               desc=f"{cfg.model}/{cfg.dataset} {cfg.key()}", unit="batch", mininterval=1.0)
     torch.use_deterministic_algorithms(True, warn_only=True)
     done_here = 0
     try:
         for epoch in range(start, cfg.epochs):
             t0, lr = time.time(), opt.param_groups[0]["lr"]
-            model.train()
-            perm = torch.randperm(n, generator=g_order).to(device)
-            tot_loss, tot_correct = 0.0, 0
-            for b in range(nb):
-                idx = perm[b * bs:(b + 1) * bs]
-                xb, yb = x[idx], y[idx]
-                for a in augs: xb = a(xb, g_aug)
-                target = yb
-                if cfg.mixup > 0: xb, target = mixup(xb, yb, cfg.mixup, g_aug, tr.num_classes)
-                out = model(xb)
-                loss = F.cross_entropy(out, target, label_smoothing=cfg.label_smoothing)
-                opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-                lv = float(loss.detach()); batch_loss.append(lv); tot_loss += lv * len(idx)
-                tot_correct += int((out.argmax(1) == yb).sum())
-                bar.update(1)
+            r = train_epoch(model, opt, x, y, bs, g_order, augs, g_aug, cfg.mixup, tr.num_classes, cfg.label_smoothing,
+                            on_batch=lambda lv: (batch_loss.append(lv), bar.update(1)))
             sched.step()
             val_acc = evaluate(model, va)
             dt = time.time() - t0; elapsed += dt
-            history.append(dict(epoch=epoch + 1, train_loss=tot_loss / n, train_acc=tot_correct / n, val_acc=val_acc, lr=lr, time_s=dt))
-            bar.set_postfix(loss=f"{tot_loss / n:.3f}", val_acc=f"{val_acc:.3f}")
+            history.append(dict(epoch=epoch + 1, train_loss=r["loss"], train_acc=r["acc"], val_acc=val_acc, lr=lr,
+                                time_s=dt))
+            bar.set_postfix(loss=f"{r['loss']:.3f}", val_acc=f"{val_acc:.3f}")
             _atomic_save(dict(model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
                               g_order=g_order.get_state(), g_aug=g_aug.get_state(), epoch=epoch + 1, history=history,
                               batch_loss=batch_loss, train_time_s=elapsed, key=cfg.key()), partial)
@@ -211,11 +244,13 @@ def train(cfg: TrainConfig, cache_dir=None, progress: bool = True, force: bool =
     epochs_done = history[-1]["epoch"] if history else 0
     complete = epochs_done == cfg.epochs
     record = dict(config=asdict(cfg), key=cfg.key(), history=history, batch_loss=batch_loss,
-                  val_acc=history[-1]["val_acc"] if history else None, test_acc=evaluate(model, te) if complete else None,
+                  val_acc=history[-1]["val_acc"] if history else None,
+                  test_acc=evaluate(model, te) if complete else None,
                   train_time_s=elapsed, epochs_done=epochs_done, complete=complete, scale=get_scale(),
                   n_train=n, in_shape=tr.input_shape, num_classes=tr.num_classes)
     if complete:
-        _atomic_save(dict(model=model.state_dict(), record=record, in_shape=tr.input_shape, num_classes=tr.num_classes), final)
+        _atomic_save(dict(model=model.state_dict(), record=record, in_shape=tr.input_shape,
+                          num_classes=tr.num_classes), final)
         partial.unlink(missing_ok=True)
     model.eval(); model.record = record
     return model
@@ -226,7 +261,10 @@ def train_zoo(configs, cache_dir=None, progress: bool = True, force: bool = Fals
     configs = list(configs); out = []
     for i, cfg in enumerate(configs):
         final, partial = checkpoint_paths(cfg, cache_dir)
-        status = "cached" if final.exists() and not force else "resuming" if partial.exists() and not force else "training"
-        if progress: print(f"[{i + 1}/{len(configs)}] {cfg.key()} {cfg.model} on {cfg.dataset}, seed {cfg.seed}: {status}", flush=True)
+        status = ("cached" if final.exists() and not force else "resuming" if partial.exists() and not force
+                  else "training")
+        if progress:
+            print(f"[{i + 1}/{len(configs)}] {cfg.key()} {cfg.model} on {cfg.dataset}, seed {cfg.seed}: {status}",
+                  flush=True)
         out.append(train(cfg, cache_dir=cache_dir, progress=progress, force=force))
     return out
