@@ -12,8 +12,8 @@ import warnings
 from contextlib import contextmanager
 
 # %% auto #0
-__all__ = ['LAYOUTS', 'list_layers', 'get_layer', 'to_layout', 'as_loader', 'iter_batches', 'num_inputs', 'as_tensors',
-           'random_subset', 'Activations', 'model_device', 'get_activations', 'frozen', 'layer_output']
+__all__ = ['LAYOUTS', 'list_layers', 'fx_node_names', 'get_layer', 'to_layout', 'as_loader', 'iter_batches', 'num_inputs',
+           'as_tensors', 'random_subset', 'Activations', 'model_device', 'get_activations', 'frozen', 'layer_output']
 
 # %% ../nbs/04_activations.ipynb #8ce3a98d
 import numpy as np
@@ -31,6 +31,15 @@ def list_layers(model: nn.Module, all: bool = False) -> list[str]:
     if declared: return list(declared)
     return [n for n, m in model.named_modules() if n and not any(True for _ in m.children())]
 
+def fx_node_names(model: nn.Module) -> list[str]:
+    "The torch.fx node names of `model`'s forward pass (eval mode), or [] if it cannot be traced."
+    from torchvision.models.feature_extraction import get_graph_node_names
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return list(get_graph_node_names(model)[1])
+    except Exception: return []
+
 def _check_layers(model, layers, arg: str = "layers") -> list[str]:
     if layers is None: return list_layers(model)
     if isinstance(layers, str): layers = [layers]
@@ -38,6 +47,7 @@ def _check_layers(model, layers, arg: str = "layers") -> list[str]:
     if not layers: raise ValueError(f"`{arg}` is empty; pass layer names from `list_layers(model)` or None for all.")
     names = set(n for n, _ in model.named_modules() if n)
     unknown = [l for l in layers if l not in names]
+    if unknown: unknown = [l for l in unknown if l not in fx_node_names(model)]     # a torch.fx node name also works
     if unknown:
         raise ValueError(f"Unknown layer name(s) {unknown} in `{arg}` for {type(model).__name__}. Valid comparable "
                          f"layers: {list_layers(model)} (any name from `list_layers(model, all=True)` also works).")
@@ -89,14 +99,27 @@ def _in_memory(data, name="data"):
         return x, y
     return None
 
+def _check_order(loader: DataLoader):
+    "Refuse a DataLoader whose order can differ between passes (two models would see different inputs per row)."
+    if isinstance(loader.dataset, torch.utils.data.IterableDataset):
+        raise ValueError("`data` is a DataLoader over an IterableDataset, whose order repsim cannot check; "
+                         "activations of different models must come from the same inputs in the same order. Pass a "
+                         "map-style Dataset (e.g. a TensorDataset of the inputs).")
+    s = loader.batch_sampler if loader.batch_sampler is not None else loader.sampler
+    chain = [type(s).__name__]
+    while not isinstance(s, SequentialSampler) and isinstance(getattr(s, "sampler", None), torch.utils.data.Sampler):
+        s = s.sampler; chain.append(type(s).__name__)                 # BatchSampler(SequentialSampler(...)) etc.
+    if not isinstance(s, SequentialSampler):
+        raise ValueError(f"`data` is a DataLoader whose order can differ between passes ({' -> '.join(chain)}: "
+                         "shuffle=True, a random or custom sampler); activations of different models would not line "
+                         "up. Pass the Dataset, or a DataLoader with shuffle=False (e.g. repsim.data.make_loader(ds)).")
+
 def as_loader(data, batch_size: int = 256, n: int | None = None) -> DataLoader:
     "A non-shuffling `DataLoader` over the first `n` inputs of `data` (all by default), in any of the accepted forms."
     if isinstance(data, DataLoader):
-        if not isinstance(data.sampler, SequentialSampler) and n is None:
-            raise ValueError("`data` is a DataLoader that does not iterate in order (shuffle=True or a custom "
-                             "sampler); activations of different models would not line up. Pass the Dataset, or a "
-                             "DataLoader with shuffle=False.")
-        if n is None: return data
+        if n is None:
+            _check_order(data)
+            return data
         data = data.dataset
     if isinstance(data, np.ndarray): data = torch.from_numpy(data)
     if not isinstance(data, Dataset):
@@ -170,12 +193,34 @@ def _fx_extractor(model, layers):
         return create_feature_extractor(model, return_nodes={l: l for l in layers})
 
 class _Hooks:
-    def __init__(self, model, layers):
-        mods = dict(model.named_modules()); self.out = {}
-        self.handles = [mods[l].register_forward_hook(self._hook(l)) for l in layers]
+    "Forward hooks on the modules named `layers`: their outputs (`capture`) and how often each ran in a pass."
+    def __init__(self, model, layers, capture: bool = True):
+        mods = dict(model.named_modules()); self.out, self.calls, self.capture = {}, {}, capture
+        self.model, self.handles = model, [mods[l].register_forward_hook(self._hook(l)) for l in layers if l in mods]
     def _hook(self, name):
-        def f(mod, inp, out): self.out[name] = out[0] if isinstance(out, (tuple, list)) else out
+        def f(mod, inp, out):
+            self.calls[name] = self.calls.get(name, 0) + 1
+            if self.capture: self.out[name] = out
         return f
+    def clear(self): self.out.clear(); self.calls.clear()
+    def check_once(self):
+        "Refuse a layer whose module ran more than once in the pass: its output would depend on the method."
+        for name, c in self.calls.items():
+            if c > 1:
+                nodes = [n for n in fx_node_names(self.model) if n == name or n.startswith(name + "_")]
+                fix = (f"take one call by its torch.fx node with method='fx' ({nodes}: first call, second, …)"
+                       if nodes else "give each use its own module")
+                raise ValueError(f"Layer {name!r} is called {c} times in one forward pass of "
+                                 f"{type(self.model).__name__} (a reused module), so its output is ambiguous "
+                                 f"(torch.fx would give the first call, hooks the last); {fix}.")
+    def check_tensors(self):
+        "Refuse a module whose output is not one tensor (a tuple): fx and hooks would not agree on what it means."
+        for name, o in self.out.items():
+            if not isinstance(o, torch.Tensor):
+                getitems = [n for n in fx_node_names(self.model) if n.startswith("getitem")]
+                raise TypeError(f"Layer {name!r} returns a {type(o).__name__}, not a tensor (both methods refuse it); "
+                                "pick a layer whose output is a single tensor"
+                                + (f", e.g. the torch.fx node of one element: {getitems}." if getitems else "."))
     def remove(self):
         for h in self.handles: h.remove()
 
@@ -195,35 +240,46 @@ def get_activations(model: nn.Module, data, layers=None, layout: str = "flatten"
     if method not in ("auto", "fx", "hooks"):
         raise ValueError(f"`method` must be 'auto', 'fx' or 'hooks', got {method!r}.")
     layers = _check_layers(model, layers)
+    modules = dict(model.named_modules())
+    nodes = [l for l in layers if l not in modules]                     # torch.fx node names
+    if nodes and method == "hooks":
+        raise ValueError(f"{nodes} are torch.fx node names, not modules; capture them with method='fx' or 'auto'.")
     batches = iter_batches(data, batch_size, n)
     device = torch.device(device) if device is not None else model_device(model)
-    was_training = model.training
+    modes = {m: m.training for m in model.modules()}                   # restored exactly, mixed modes included
     model.eval()
     fe, hooks, used = None, None, method
     if method in ("auto", "fx"):
         try: fe = _fx_extractor(model, layers); used = "fx"
         except Exception as e:
-            if method == "fx":
-                raise ValueError(f"torch.fx could not trace {type(model).__name__} ({e}); use method='hooks'.") from e
+            if method == "fx" or nodes:
+                raise ValueError(f"torch.fx could not trace {type(model).__name__} ({e}); use method='hooks' with "
+                                 "module names.") from e
             used = "hooks"
-    if fe is None: hooks = _Hooks(model, layers)
+    hooks = _Hooks(model, layers)                                       # captures and counts calls, both paths
     chunks = {l: [] for l in layers}; shapes, labels = {}, []
     try:
         for x, y in batches:
             x = x.to(device)
-            if fe is not None: outs = fe(x)
-            else: hooks.out.clear(); model(x); outs = hooks.out
+            hooks.clear()
+            if fe is not None:
+                if not shapes and method == "auto":            # first batch: a plain pass counts the module calls
+                    model(x); hooks.check_once(); hooks.check_tensors()
+                outs = fe(x)
+            else: model(x); outs = hooks.out; hooks.check_once(); hooks.check_tensors()
             for l in layers:
-                o = outs[l]
+                o = outs.get(l)
+                if o is None: raise ValueError(f"Layer {l!r} was never called in {type(model).__name__}.forward.")
                 if not isinstance(o, torch.Tensor):
-                    raise TypeError(f"Layer {l!r} returned {type(o).__name__}, not a tensor; pick a layer whose "
-                                    "output is a tensor.")
+                    raise TypeError(f"Layer {l!r} returns a {type(o).__name__}, not a tensor (both methods refuse "
+                                    "it); pick a layer whose output is a single tensor, e.g. the torch.fx node of "
+                                    f"one element: {[n for n in fx_node_names(model) if n.startswith('getitem')]}.")
                 shapes[l] = tuple(o.shape[1:])
                 chunks[l].append(to_layout(o.detach(), layout).to("cpu", dtype))
             if y is not None: labels.append(torch.as_tensor(y).cpu())
     finally:
-        if hooks is not None: hooks.remove()
-        model.train(was_training)
+        hooks.remove()
+        for m, t in modes.items(): m.training = t
     acts = {l: torch.cat(c) for l, c in chunks.items()}
     return Activations(acts, layout=layout, shapes=shapes, labels=torch.cat(labels) if labels else None,
                        model_name=type(model).__name__, method=used)

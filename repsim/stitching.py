@@ -212,9 +212,17 @@ def _check_rows(n_rows, cx, per_input=1):
                          + (f" ({n_rows // per_input} inputs × {per_input} positions)" if per_input > 1 else "")
                          + f". Pass at least {need} inputs (e.g. `DirectFit(k={need})`), or stream over more data.")
 
+def _check_rcond(rcond) -> float:
+    "A rank tolerance in [0, 1): NaN would keep no direction (W = 0) and 1 or more every direction's noise."
+    if isinstance(rcond, bool) or not isinstance(rcond, (int, float, np.floating)) or not 0 <= rcond < 1:
+        raise ValueError(f"`rcond` must be a rank tolerance in [0, 1) (singular values below rcond × the largest "
+                         f"are dropped), got {rcond!r}.")
+    return float(rcond)
+
 @renamed_args(A="X", B="Y")
 def direct_matching(X, Y, rcond: float = 1e-10) -> DirectMatch:
     "Least-squares affine map (W, b) with X·W + b ≈ Y, per pixel for conv maps (X resized to Y's H×W)."
+    rcond = _check_rcond(rcond)
     X2, Y2, per = pixel_rows(X, Y)
     _check_rows(X2.shape[0], X2.shape[1], per)
     mx, my = X2.mean(0), Y2.mean(0)
@@ -238,7 +246,7 @@ def _solve(Sxx, Sxy, mean_x, mean_y, n_rows, rcond):
 class DirectMatchAccumulator:
     "Streaming direct matching: accumulate centred normal equations over batches (`update`), solve once (`compute`)."
     def __init__(self, rcond: float = 1e-7):
-        self.rcond, self.n = float(rcond), 0
+        self.rcond, self.n = _check_rcond(rcond), 0
         self.mean_x = self.mean_y = self.Sxx = self.Sxy = None
         self.per_input = 1
 

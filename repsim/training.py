@@ -8,13 +8,13 @@ Docs: https://repsim-dev.github.io/neural-repsim/training.html.md"""
 
 # %% ../nbs/03_training.ipynb #5c79925e
 from __future__ import annotations
-import os, json, math, time, hashlib, dataclasses
+import os, io, json, math, time, hashlib, dataclasses, contextlib, fcntl, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'OPTIMIZERS', 'SCHEDULES', 'TrainConfig', 'cache_dir', 'checkpoint_paths', 'evaluate', 'train_epoch',
-           'train', 'train_zoo']
+__all__ = ['CACHE_VERSION', 'OPTIMIZERS', 'SCHEDULES', 'TrainConfig', 'cache_dir', 'checkpoint_paths', 'state_hash', 'evaluate',
+           'train_epoch', 'train', 'train_zoo']
 
 # %% ../nbs/03_training.ipynb #cfd5a6df
 import numpy as np
@@ -22,7 +22,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm import tqdm
-from .core import get_scale
+from .core import get_scale, atomic_write
 from .data import DATASETS, ImageDataset, load_dataset, get_augmentation, AUGMENTATIONS, mixup
 from .models import MODELS, make_model, spec_kwargs
 from .activations import model_device, iter_batches
@@ -119,9 +119,53 @@ def checkpoint_paths(cfg: TrainConfig, cache_dir=None) -> tuple[Path, Path]:
     return d / f"{k}.pt", d / f"{k}.partial.pt"
 
 def _atomic_save(obj, path: Path):
+    "Write a checkpoint through `core.atomic_write`: complete or not at all, no temporary file left behind."
+    try: path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise OSError(e.errno, f"Could not create the cache folder {path.parent}: {e.strerror}") from e
+    buf = io.BytesIO(); torch.save(obj, buf)          # serialised first: a full disk then fails as an OSError
+    atomic_write(path, lambda t: t.write_bytes(buf.getbuffer()))
+
+def state_hash(state: dict) -> str:
+    "SHA-256 of a state dict: every tensor's name, dtype, shape and bytes, in name order."
+    h = hashlib.sha256()
+    for k in sorted(state):
+        t = state[k].detach().cpu().contiguous()
+        h.update(f"{k}|{t.dtype}|{tuple(t.shape)}|".encode())
+        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()
+
+def _read_checkpoint(cfg: TrainConfig, path: Path, fields=()) -> dict | None:
+    """The checkpoint at `path` if it is intact and was written for `cfg` (config and content hash verified), else
+    None, after a warning that names the file and why it is not used (it is then removed and the run retrained)."""
+    if not path.exists(): return None
+    try:
+        ck = torch.load(path, map_location="cpu", weights_only=True)
+        if not isinstance(ck, dict): raise ValueError("not a repsim checkpoint")
+        missing = [f for f in ("model", "config", "key", "hash", *fields) if f not in ck]
+        if missing: raise ValueError(f"it lacks {missing} (written by an older repsim, or not by repsim)")
+    except Exception as e:
+        why = f"unreadable ({type(e).__name__}: {str(e)[:200]})" if not isinstance(e, ValueError) else str(e)
+    else:
+        if ck["config"] != cfg.to_json() or ck["key"] != cfg.key():
+            why = f"it was written for another configuration (key {ck['key']!r}, not {cfg.key()!r})"
+        elif state_hash(ck["model"]) != ck["hash"]: why = "its weights do not match their content hash (corrupted)"
+        else: return ck
+    warnings.warn(f"Not using the checkpoint {path}: {why}. It is removed and the network is trained again "
+                  "(train(..., force=True) always retrains).", stacklevel=3)
+    path.unlink(missing_ok=True)
+    return None
+
+@contextlib.contextmanager
+def _training_lock(path: Path, progress: bool):
+    "An exclusive lock on `path` (a file beside the checkpoints): a second process training the same config waits."
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    torch.save(obj, tmp); os.replace(tmp, path)
+    with open(path, "a") as f:
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if progress: print(f"waiting for another process training {path.stem} ...", flush=True)
+            fcntl.flock(f, fcntl.LOCK_EX)
+        try: yield
+        finally: fcntl.flock(f, fcntl.LOCK_UN)
 
 # %% ../nbs/03_training.ipynb #d87faa9f
 def evaluate(model: nn.Module, data, batch_size: int = 512) -> float:
@@ -151,8 +195,10 @@ def _make_optimizer(cfg: TrainConfig, model: nn.Module):
 def _build(cfg: TrainConfig, in_shape, num_classes, init_seed: int, device) -> nn.Module:
     return make_model(cfg.model, in_shape, num_classes, seed=init_seed, **cfg.model_kwargs).to(device)
 
-def _load_final(cfg: TrainConfig, path: Path) -> nn.Module:
-    ck = torch.load(path, map_location="cpu", weights_only=True)
+def _load_final(cfg: TrainConfig, path: Path) -> nn.Module | None:
+    "The cached, verified final model of `cfg`, or None (no intact checkpoint for this config)."
+    ck = _read_checkpoint(cfg, path, ("record", "in_shape", "num_classes"))
+    if ck is None: return None
     dev = cfg.device if (not cfg.device.startswith("cuda") or torch.cuda.is_available()) else "cpu"
     model = _build(cfg, ck["in_shape"], ck["num_classes"], 0, "cpu")
     model.load_state_dict(ck["model"]); model.to(dev).eval()
@@ -196,9 +242,14 @@ def train(cfg: TrainConfig, cache_dir=None, progress: bool = True, force: bool =
     "Train `cfg` (or load it from the cache); checkpoint every epoch, resume a partial run; return it in eval mode."
     if not isinstance(cfg, TrainConfig): raise TypeError(f"`cfg` must be a TrainConfig, got {type(cfg).__name__}.")
     final, partial = checkpoint_paths(cfg, cache_dir)
-    if force:
-        for p in (final, partial): p.unlink(missing_ok=True)
-    if final.exists(): return _load_final(cfg, final)
+    if not force and (m := _load_final(cfg, final)) is not None: return m
+    with _training_lock(final.with_suffix(".lock"), progress):
+        if force:
+            for p in (final, partial): p.unlink(missing_ok=True)
+        elif (m := _load_final(cfg, final)) is not None: return m      # another process trained it meanwhile
+        return _train(cfg, final, partial, progress, stop_after_epochs)
+
+def _train(cfg: TrainConfig, final: Path, partial: Path, progress: bool, stop_after_epochs) -> nn.Module:
     device = torch.device(cfg.device)
     if device.type == "cuda" and not torch.cuda.is_available():
         raise ValueError("`device` is 'cuda' but CUDA is not available here; use device='cpu'.")
@@ -210,8 +261,8 @@ def train(cfg: TrainConfig, cache_dir=None, progress: bool = True, force: bool =
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda e: _lr_factor(cfg, e))
     g_order, g_aug = torch.Generator().manual_seed(s_order), torch.Generator().manual_seed(s_aug)
     history, batch_loss, start, elapsed = [], [], 0, 0.0
-    if partial.exists():
-        ck = torch.load(partial, map_location="cpu", weights_only=True)
+    ck = _read_checkpoint(cfg, partial, ("optimizer", "scheduler", "g_order", "g_aug", "epoch", "history"))
+    if ck is not None:
         model.load_state_dict(ck["model"]); opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"])
         g_order.set_state(ck["g_order"]); g_aug.set_state(ck["g_aug"])
         history, batch_loss, start, elapsed = ck["history"], ck["batch_loss"], ck["epoch"], ck["train_time_s"]
@@ -234,9 +285,11 @@ def train(cfg: TrainConfig, cache_dir=None, progress: bool = True, force: bool =
             history.append(dict(epoch=epoch + 1, train_loss=r["loss"], train_acc=r["acc"], val_acc=val_acc, lr=lr,
                                 time_s=dt))
             bar.set_postfix(loss=f"{r['loss']:.3f}", val_acc=f"{val_acc:.3f}")
-            _atomic_save(dict(model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
+            state = model.state_dict()
+            _atomic_save(dict(model=state, optimizer=opt.state_dict(), scheduler=sched.state_dict(),
                               g_order=g_order.get_state(), g_aug=g_aug.get_state(), epoch=epoch + 1, history=history,
-                              batch_loss=batch_loss, train_time_s=elapsed, key=cfg.key()), partial)
+                              batch_loss=batch_loss, train_time_s=elapsed, key=cfg.key(), config=cfg.to_json(),
+                              hash=state_hash(state)), partial)
             done_here += 1
             if stop_after_epochs is not None and done_here >= stop_after_epochs and epoch + 1 < cfg.epochs: break
     finally:
@@ -249,8 +302,9 @@ def train(cfg: TrainConfig, cache_dir=None, progress: bool = True, force: bool =
                   train_time_s=elapsed, epochs_done=epochs_done, complete=complete, scale=get_scale(),
                   n_train=n, in_shape=tr.input_shape, num_classes=tr.num_classes)
     if complete:
-        _atomic_save(dict(model=model.state_dict(), record=record, in_shape=tr.input_shape,
-                          num_classes=tr.num_classes), final)
+        state = model.state_dict()
+        _atomic_save(dict(model=state, record=record, in_shape=tr.input_shape, num_classes=tr.num_classes,
+                          key=cfg.key(), config=cfg.to_json(), hash=state_hash(state)), final)
         partial.unlink(missing_ok=True)
     model.eval(); model.record = record
     return model
