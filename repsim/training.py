@@ -127,6 +127,9 @@ def _atomic_save(obj, path: Path):
 
 def state_hash(state: dict) -> str:
     "SHA-256 of a state dict: every tensor's name, dtype, shape and bytes, in name order."
+    if not (isinstance(state, dict) and all(isinstance(v, torch.Tensor) for v in state.values())):
+        raise TypeError(f"`state` must be a state dict (name -> tensor), e.g. `model.state_dict()`; got "
+                        f"{type(state).__name__}.")
     h = hashlib.sha256()
     for k in sorted(state):
         t = state[k].detach().cpu().contiguous()

@@ -161,3 +161,41 @@ def test_scaling_invariance_over_the_float64_range(name, factor):
             assert abs(moved - base) < TOL, f"{name}: {side} * {factor:g} moves {base} -> {moved}"
         both = m(X * factor, Y * factor)
         assert abs(both - base) < TOL, f"{name}: both sides * {factor:g} move {base} -> {both}"
+
+
+def _edge(X, kind, g):
+    "Inputs that are legitimate but numerically awkward."
+    if kind == "float32": return X.astype(np.float32)
+    if kind == "large_offset": return X + 1e6
+    if kind == "collinear": return np.c_[X, 3 * X[:, :1]]
+    if kind == "duplicate_rows": return np.r_[X, X[: max(1, len(X) // 4)]]
+    if kind == "huge": return X * 1e150
+    if kind == "tiny": return X * 1e-150
+    raise ValueError(kind)
+
+
+EDGES = ("float32", "large_offset", "collinear", "duplicate_rows", "huge", "tiny")
+
+
+@pytest.mark.parametrize("name", NAMES)
+@SETTINGS
+@given(seed=seeds, kind=st.sampled_from(EDGES), min_rows=st.booleans())
+def test_awkward_inputs_give_a_finite_value_and_the_identity(name, seed, kind, min_rows):
+    "float32 storage, large offsets, exact collinearity, duplicate rows, extreme magnitudes, and the fewest rows the"
+    " measure accepts: a finite value in range (or a clear refusal), and m(X, X) = identity when it answers."
+    m = MEASURES[name]
+    X, Y = make_pair(seed, name)
+    if min_rows and kind != "duplicate_rows":
+        k = max(m.min_n, X.shape[1] + Y.shape[1] + 2 if not WIDE_OK[name] else m.min_n)
+        X, Y = X[:k], Y[:k]
+    g = np.random.default_rng(seed)
+    Xe = _edge(X, kind, g)
+    Ye = np.r_[Y, Y[: max(1, len(Y) // 4)]] if kind == "duplicate_rows" else Y
+    try: v = m(Xe, Ye)
+    except ValueError: return                                  # a clear refusal (e.g. n <= p after a new column)
+    assert np.isfinite(v), f"{name} on {kind} inputs gives {v}"
+    if m.kind == "similarity": assert -1 - 1e-9 <= v <= 1 + 1e-9, v
+    tol = 1e-4 if kind in ("float32", "large_offset") else TOL
+    try: same = m(Xe, Xe)
+    except ValueError: return                                  # e.g. CCA: rank X + rank X >= n at the fewest rows
+    assert abs(same - m.identity) < tol, f"{name}({kind} X, same X) = {same}, identity {m.identity}"

@@ -33,3 +33,16 @@ def test_imports_in_their_own_cells(nb):
         only_imports = all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body)
         if has_import and not only_imports: bad.append((i, src.splitlines()[0][:80]))
     assert not bad, f"{nb}: cells mixing imports with other code (move the imports to a cell of their own): {bad}"
+
+
+def test_exported_lines_fit_120_characters():
+    "Exported code stays readable: lines of at most 120 characters (nbdev's generated headers excepted)."
+    from conftest import ROOT
+    long = []
+    for f in sorted((ROOT / "repsim").glob("*.py")):
+        if f.name == "_modidx.py": continue
+        text = f.read_text().split("\n")
+        for i, line in enumerate(text, 1):
+            generated = line.startswith(("__all__", "- `repsim.")) or (f.name == "__init__.py" and i == 1)
+            if len(line) > 120 and not generated: long.append(f"{f.name}:{i} ({len(line)})")
+    assert not long, f"exported lines over 120 characters (wrap them in the notebook): {long}"
