@@ -23,13 +23,23 @@ from torch.utils.data import DataLoader, Dataset, TensorDataset, SequentialSampl
 
 # %% ../nbs/04_activations.ipynb #3a89abbf
 def list_layers(model: nn.Module, all: bool = False) -> list[str]:
-    "Names of `model`'s comparable layers (`model.layer_names` if it declares them, else its leaf modules)."
+    "Names of `model`'s comparable layers (`model.layer_names` if it declares them, else its blocks)."
     if not isinstance(model, nn.Module):
         raise TypeError(f"`model` must be a torch.nn.Module, got {type(model).__name__}.")
     if all: return [n for n, _ in model.named_modules() if n]
     declared = getattr(model, "layer_names", None)
     if declared: return list(declared)
-    return [n for n, m in model.named_modules() if n and not any(True for _ in m.children())]
+    return _blocks(model, "")
+
+_CONTAINERS = (nn.Sequential, nn.ModuleList, nn.ModuleDict)
+
+def _blocks(module: nn.Module, prefix: str) -> list[str]:
+    "The children of `module` (names prefixed), containers opened up recursively."
+    out = []
+    for name, child in module.named_children():
+        full = f"{prefix}{name}"
+        out += _blocks(child, full + ".") if isinstance(child, _CONTAINERS) else [full]
+    return out
 
 def fx_node_names(model: nn.Module) -> list[str]:
     "The torch.fx node names of `model`'s forward pass (eval mode), or [] if it cannot be traced."

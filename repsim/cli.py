@@ -22,7 +22,7 @@ from .models import MODELS, make_model
 from .activations import list_layers
 from .training import TrainConfig, train
 from .data import load_dataset, DatasetUnavailable, DATASETS
-from .comparison import compare, layer_table, heatmap, diagonal_summary
+from .comparison import compare, layer_table, heatmap_panels, diagonal_summary
 
 # %% ../nbs/09_cli.ipynb #4477cade
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="training examples (subset of the train split; default: 10000 or the whole split if smaller)")
     c.add_argument("--n", type=int, default=None,
                    help="test inputs the activations are taken on (default: 500 or the whole test split if smaller)")
-    c.add_argument("--model", default="tiny10", help="model from the zoo (see repsim.models.list_models())")
+    c.add_argument("--model", default=None,
+                   help="model from the zoo (see repsim.models.list_models()); default: tiny10 for images of 16x16 "
+                        "or more, mlp otherwise (digits, mnist1d)")
     c.add_argument("--width", type=float, default=None, help="width multiplier for the model, where it has one")
     c.add_argument("--seeds", type=int, nargs="+", default=[0, 1], help="training seeds, one model each")
     c.add_argument("--epochs", type=int, default=2, help="training epochs")
@@ -83,9 +85,14 @@ def _count(value, flag, lo, hi, default):
     if not lo <= value <= hi: raise UsageError(f"{flag} must be between {lo} and {hi} for this dataset, got {value}.")
     return value
 
+def _default_model(data):
+    shape = load_dataset(data, "test").input_shape
+    return "tiny10" if len(shape) == 3 and min(shape[1:]) >= 16 else "mlp"
+
 def check_args(args):
     "Validate every `repsim compare` argument (and resolve dataset-dependent defaults) before any work."
     if args.data not in DATASETS: raise UsageError(f"--data {args.data!r} is not a dataset; choose from {DATASETS}.")
+    if args.model is None: args.model = _default_model(args.data)
     if args.model not in MODELS:
         raise UsageError(f"--model {args.model!r} is not in the zoo; choose from {sorted(MODELS)}.")
     if args.width is not None and not (math.isfinite(args.width) and args.width > 0):
@@ -118,7 +125,20 @@ def _say(args, msg):
     if not args.quiet: print(msg, flush=True)
 
 def _save_figure(fig, path):
-    atomic_write(path, lambda t: fig.savefig(t, dpi=110, format="png"))
+    "PNG for a quick look and SVG (vector) for a paper, each written atomically."
+    for ext in ("png", "svg"):
+        atomic_write(path.with_suffix(f".{ext}"), lambda t: fig.savefig(t, dpi=150, format=ext))
+
+def _notes(df, m, a):
+    "Why values are missing, and a self-comparison that differs from the measure's identity, said where they show."
+    sub, meas = df[df.measure == m], MEASURES[m]
+    for err, k in sub.error.dropna().value_counts().items():
+        print(f"  NaN in {k} comparison(s): {err}")
+    self_diag = sub[(sub.model_a == a) & (sub.model_b == a) & (sub.layer_a == sub.layer_b)].value.dropna()
+    if len(self_diag) and (self_diag - meas.identity).abs().max() > 1e-6:
+        print(f"  note: {a} against itself gives {self_diag.min():.4f}..{self_diag.max():.4f}, not {m}'s identity "
+              f"{meas.identity:g}" + (": neurons that never fire on these inputs (dead) match nothing"
+                                      if m == "max_match" else ""))
 
 def run_compare(args) -> pd.DataFrame:
     "The `repsim compare` job (arguments checked first); returns the comparison table."
@@ -158,10 +178,10 @@ def run_compare(args) -> pd.DataFrame:
         s, self_s = diagonal_summary(df, m, a, b), diagonal_summary(df, m, a, a)
         print(f"  diagonal mean {s['diag_mean']:.3f} | off-diagonal mean {s['offdiag_mean']:.3f} | "
               f"{a} vs itself diagonal mean {self_s['diag_mean']:.3f}")
-        fig, axes = plt.subplots(1, 2, figsize=(12, 5))
-        heatmap(df, m, a, a, ax=axes[0]); heatmap(df, m, a, b, ax=axes[1])
-        fig.tight_layout(); _save_figure(fig, out / f"heatmap_{m}.png"); plt.close(fig)
-    print(f"\nwrote {out / 'comparison.csv'} and {len(measures)} heatmap PNG(s) to {out.resolve()} in "
+        _notes(df, m, a)
+        fig = heatmap_panels(df, m, [(a, a), (a, b)])
+        _save_figure(fig, out / f"heatmap_{m}.png"); plt.close(fig)
+    print(f"\nwrote {out / 'comparison.csv'} and {len(measures)} heatmap(s) (PNG + SVG) to {out.resolve()} in "
           f"{time.time() - t0:.1f}s")
     return df
 

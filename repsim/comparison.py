@@ -7,10 +7,12 @@ Docs: https://repsim-dev.github.io/neural-repsim/comparison.html.md"""
 
 # %% ../nbs/08_comparison.ipynb #ffb0c93c
 from __future__ import annotations
+import os
 from collections.abc import Mapping, Sequence
 
 # %% auto #0
-__all__ = ['COLUMNS', 'named_models', 'compare', 'streaming_cka', 'check_table', 'layer_table', 'heatmap', 'diagonal_summary']
+__all__ = ['COLUMNS', 'named_models', 'estimate_memory', 'compare', 'streaming_cka', 'check_table', 'layer_table', 'heatmap',
+           'heatmap_panels', 'diagonal_summary']
 
 # %% ../nbs/08_comparison.ipynb #414de6b7
 import numpy as np
@@ -77,10 +79,61 @@ def _context(m: Measure, acts, named, a, b, la, lb, data, cache) -> dict:
         ctx.update(model_a=named[a], model_b=named[b], layer_a=la, layer_b=lb, data=data, cache=cache)
     return ctx
 
+def _available_bytes() -> int | None:
+    "Memory available to this process now (Linux: free + reclaimable pages), or None where it cannot be read."
+    try: return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError): return None
+
+def estimate_memory(named: dict, used, lay: dict, data, n, ms, batch_size: int = 256, device=None) -> int:
+    "Bytes `compare` will hold: every layer's float32 activations, plus float64 per-layer states of prepared measures."
+    total = len(as_loader(data, batch_size, n).dataset)
+    per_input = 0
+    for k in used:
+        probe = get_activations(named[k], data, lay[k], layout="raw", n=min(2, total), device=device)
+        per_input += sum(int(np.prod(probe.shapes[l])) for l in lay[k])
+    prepared = sum(m.prepare is not None for m in ms)
+    return int(per_input * total * (4 + 8 * (1 + prepared)))       # raw float32, one float64 copy, prepared states
+
+def _check_memory(need: int):
+    avail = _available_bytes()
+    if avail is not None and need > 0.8 * avail:
+        raise MemoryError(f"This comparison needs about {need / 2**30:.1f} GiB of memory (activations of every "
+                          f"requested layer for every input, and per-layer states) but {avail / 2**30:.1f} GiB are "
+                          "available. Compare fewer layers (`layers=`), fewer inputs (`n=`), a pooled layout "
+                          "(`layout='pool'`), or stream minibatch CKA with memory bounded by one batch "
+                          "(`streaming=True`).")
+
 def compare(models, data, layers=None, measures=None, layout: str = "flatten", pairs="upper", n: int | None = None,
             batch_size: int = 256, device=None, errors: str = "raise", progress: bool = False, streaming: bool = False,
             **measure_kwargs) -> pd.DataFrame:
-    "Every measure on every model pair × layer pair: a tidy DataFrame, one row per comparison."
+    """Every measure on every model pair × layer pair: a tidy DataFrame, one row per comparison.
+
+    Parameters
+    ----------
+    models : dict name -> nn.Module, or a list (named model0, model1, …); at least one.
+    data : the inputs every model sees, in the same order: a Dataset (of inputs or (input, label) pairs), a tensor or
+        array of inputs, an (x, y) pair of tensors, or a DataLoader that iterates in order (a shuffling one is
+        refused). Labels, when present, go to measures that require them.
+    layers : None for each model's comparable layers (`list_layers`), a list used for every model, or a dict
+        model name -> list.
+    measures : registered names or `Measure`s; None for `default_measures("compare")`.
+    layout : conv-map convention for measures registered with layout 'any' ('flatten', 'pixels' or 'pool').
+    pairs : 'upper' (i <= j, each model with itself included), 'cross' (i < j), 'all', or a list of
+        (name_a, name_b).
+    n : use the first `n` inputs of `data`.
+    batch_size, device : how activations are captured.
+    errors : 'raise' (the library's default) stops at the first failing comparison with its context; 'record'
+        (what `repsim compare` uses) keeps going and puts NaN in `value` and the reason in `error`.
+    progress : a progress bar over the comparisons.
+    streaming : minibatch CKA in one pass with memory bounded by one batch (`streaming_cka`).
+    **measure_kwargs : per-measure keyword arguments, keyed by measure name, e.g.
+        `compare(models, data, measures=["rbf_cka"], rbf_cka=dict(sigma=0.4))`.
+
+    Returns
+    -------
+    DataFrame with columns model_a, model_b, layer_a, layer_b, measure, value, kind, layout, n, error; the scale
+    in force is in `df.attrs["scale"]`.
+    """
     if streaming:
         if measures not in (None, "minibatch_cka", ["minibatch_cka"], ("minibatch_cka",)):
             raise ValueError(f"`streaming=True` computes minibatch CKA only; got measures={measures!r}. Drop "
@@ -95,6 +148,7 @@ def compare(models, data, layers=None, measures=None, layout: str = "flatten", p
         raise ValueError(f"`layout` must be 'flatten', 'pixels' or 'pool', got {layout!r}.")
     if errors not in ("raise", "record"): raise ValueError(f"`errors` must be 'raise' or 'record', got {errors!r}.")
     used = sorted({k for p in mpairs for k in p}, key=names.index)
+    _check_memory(estimate_memory(named, used, lay, data, n, ms, batch_size, device))
     acts = {k: get_activations(named[k], data, lay[k], layout="raw", batch_size=batch_size, n=n, device=device)
             for k in used}
     rows = []
@@ -198,18 +252,59 @@ def layer_table(df: pd.DataFrame, measure: str, model_a: str | None = None,
     t = sub.pivot(index="layer_a", columns="layer_b", values="value")
     return t.loc[list(dict.fromkeys(sub.layer_a)), list(dict.fromkeys(sub.layer_b))]
 
+def _kind(df, measure):
+    k = df[df.measure == measure].kind
+    return k.iloc[0] if len(k) and isinstance(k.iloc[0], str) else "similarity"
+
+def _fmt(values) -> str:
+    "Enough decimals that the annotated numbers of a panel differ where the values do (2 to 4)."
+    v = np.asarray(values, dtype=float); v = v[np.isfinite(v)]
+    span = float(v.max() - v.min()) if v.size else 1.0
+    return f".{int(min(4, max(2, 1 - np.floor(np.log10(span))))) if span > 0 else 2}f"
+
 def heatmap(df: pd.DataFrame, measure: str, model_a: str | None = None, model_b: str | None = None, ax=None,
-            annot: bool = True, cmap: str = "magma", **kw):
-    "Seaborn heatmap of `layer_table(df, measure, model_a, model_b)`; returns the axes."
+            annot: bool = True, cmap: str | None = None, vmin: float | None = None, vmax: float | None = None,
+            cbar: bool = True, **kw):
+    """Heatmap of `layer_table(df, measure, model_a, model_b)`; returns the axes. Bright means alike for both kinds:
+    similarities use `magma`, distances its reverse. NaN cells are hatched and marked n/a (the reason is in the
+    table's `error` column). `vmin`/`vmax` fix the colour range (share them across panels that are compared)."""
     import seaborn as sns, matplotlib.pyplot as plt
     t = layer_table(df, measure, model_a, model_b)
-    if ax is None: _, ax = plt.subplots(figsize=(1 + 0.55 * t.shape[1], 0.8 + 0.45 * t.shape[0]))
-    sns.heatmap(t, annot=annot, fmt=".2f", cmap=cmap, ax=ax, square=True, cbar_kws={"shrink": 0.7},
-                annot_kws={"fontsize": 7}, **kw)
+    kind = _kind(df, measure)
+    cmap = cmap or ("magma" if kind == "similarity" else "magma_r")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(2.4 + 0.6 * t.shape[1], max(3.2, 1.4 + 0.5 * t.shape[0])), layout="constrained")
+    label = f"{measure}\n({kind}: {'higher' if kind == 'similarity' else 'lower'} = more alike)"
+    sns.heatmap(t, annot=annot, fmt=_fmt(t.values), cmap=cmap, ax=ax, square=True, vmin=vmin, vmax=vmax, cbar=cbar,
+                cbar_kws={"shrink": 0.8, "label": label}, annot_kws={"fontsize": 7}, **kw)
+    for i, j in zip(*np.where(~np.isfinite(t.values.astype(float)))):
+        ax.add_patch(plt.Rectangle((j, i), 1, 1, fill=False, hatch="///", edgecolor="0.6", lw=0))
+        ax.text(j + 0.5, i + 0.5, "n/a", ha="center", va="center", fontsize=6, color="0.35")
     ma = model_a or df[df.measure == measure].iloc[0].model_a
     mb = model_b or df[df.measure == measure].iloc[0].model_b
-    ax.set_title(f"{measure}: {ma} vs {mb}"); ax.set_xlabel(f"{mb} layer"); ax.set_ylabel(f"{ma} layer")
+    ax.set_title(f"{ma} vs {mb}", fontsize=10); ax.set_xlabel(f"{mb} layer"); ax.set_ylabel(f"{ma} layer")
+    ax.tick_params(axis="x", labelrotation=45)
     return ax
+
+def heatmap_panels(df: pd.DataFrame, measure: str, pairs, annot: bool = True):
+    """One figure, one heatmap per (model_a, model_b) in `pairs`, on one shared colour range with one labelled colour
+    bar; NaN cells marked. Returns the figure (save it as PNG and, for papers, PDF or SVG)."""
+    import matplotlib.pyplot as plt
+    pairs = [tuple(p) for p in pairs]
+    if not pairs: raise ValueError("`pairs` is empty; pass (model_a, model_b) pairs from the table.")
+    tabs = [layer_table(df, measure, a, b) for a, b in pairs]
+    vals = np.concatenate([t.values.astype(float).ravel() for t in tabs]); vals = vals[np.isfinite(vals)]
+    lo, hi = (float(vals.min()), float(vals.max())) if vals.size else (0.0, 1.0)
+    h, w = max(t.shape[0] for t in tabs), sum(t.shape[1] for t in tabs)
+    size = (max(6.5, 2.2 + 0.6 * w), max(3.6, 1.8 + 0.5 * h))
+    fig, axes = plt.subplots(1, len(pairs), figsize=size, layout="constrained",
+                             squeeze=False)
+    for k, ((a, b), ax) in enumerate(zip(pairs, axes[0])):
+        heatmap(df, measure, a, b, ax=ax, annot=annot, vmin=lo, vmax=hi, cbar=k == len(pairs) - 1)
+    n_nan = int(sum((~np.isfinite(t.values.astype(float))).sum() for t in tabs))
+    fig.suptitle(f"{measure}, layer by layer" + (f"\nn/a: {n_nan} comparison(s) failed (see the error column)"
+                                                   if n_nan else ""), fontsize=10)
+    return fig
 
 def diagonal_summary(df: pd.DataFrame, measure: str, model_a: str, model_b: str) -> dict:
     "Mean of the diagonal (same layer name) and of the off-diagonal entries of a layer × layer table."

