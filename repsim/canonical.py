@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 # %% auto #0
-__all__ = ['mean_cca', 'cca_r2', 'svcca', 'pwcca', 'cca']
+__all__ = ['mean_cca', 'cca_r2', 'svcca', 'pwcca', 'cca', 'cca_ranks']
 
 # %% ../nbs/06_cca.ipynb #d2a95807
 import numpy as np
@@ -86,6 +86,16 @@ mean_cca = register_measure("mean_cca", mean_cca, kind="similarity", symmetric=T
 cca_r2 = register_measure("cca_r2", cca_r2, kind="similarity", symmetric=True, invariances=_CCA_INV, min_n=3,
                  layout="pool", defaults=("layerid",),
                  description="Mean squared canonical correlation R²_CCA (needs n > p and rank X + rank Y < n).");
+
+# %% ../nbs/06_cca.ipynb #453a1a05
+def cca_ranks(X, Y, method: str = "svd", dtype=torch.float64) -> dict:
+    "The ranks CCA uses for `X` and `Y`, with the input precisions (`eps`) their tolerances came from."
+    ex, ey = input_eps(X), input_eps(Y)
+    X, Y = as_pair(X, Y, min_rows=2, dtype=dtype)
+    rx = _basis(centre(X, rescale=True), "X", method, ex)[0].shape[1]
+    ry = _basis(centre(Y, rescale=True), "Y", method, ey)[0].shape[1]
+    return dict(rank_x=rx, rank_y=ry, eps_x=max(ex, float(torch.finfo(dtype).eps)),
+                eps_y=max(ey, float(torch.finfo(dtype).eps)))
 
 # %% ../nbs/06_cca.ipynb #dcdf8649
 def _svd_keep(Xc, name, keep):

