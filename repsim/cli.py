@@ -126,8 +126,10 @@ def _say(args, msg):
 
 def _save_figure(fig, path):
     "PNG for a quick look and SVG (vector) for a paper, each written atomically."
-    for ext in ("png", "svg"):
-        atomic_write(path.with_suffix(f".{ext}"), lambda t: fig.savefig(t, dpi=150, format=ext))
+    import matplotlib.pyplot as plt
+    with plt.rc_context({"svg.fonttype": "none"}):            # SVG text stays text: editable, small, fast to write
+        for ext in ("png", "svg"):
+            atomic_write(path.with_suffix(f".{ext}"), lambda t: fig.savefig(t, dpi=150, format=ext))
 
 def _notes(df, m, a):
     "Why values are missing, and a self-comparison that differs from the measure's identity, said where they show."

@@ -86,6 +86,7 @@ def _available_bytes() -> int | None:
 
 def estimate_memory(named: dict, used, lay: dict, data, n, ms, batch_size: int = 256, device=None) -> int:
     "Bytes `compare` will hold: every layer's float32 activations, plus float64 per-layer states of prepared measures."
+    named = named_models(named)
     total = len(as_loader(data, batch_size, n).dataset)
     per_input = 0
     for k in used:

@@ -100,11 +100,15 @@ def _check_float_tensor(Z, name):
                         "`repsim.core.as_matrix` first.")
 
 def pow2_scale(Z: torch.Tensor) -> torch.Tensor:
-    "`Z` times the power of two that brings max|Z| into [0.5, 1): exact (no mantissa bit changes); zeros unchanged."
+    """`Z` times the power of two that brings max|Z| into [0.5, 1) when it lies outside [2^-100, 2^100] (inside, the
+    products and sums measures form cannot leave the float64 range, and `Z` is returned as it is). Exact either way:
+    no mantissa bit changes. Zeros are unchanged."""
     _check_float_tensor(Z, "Z")
     m = Z.abs().max() if Z.numel() else Z.new_zeros(())
     if not (m > 0 and torch.isfinite(m)): return Z
-    return torch.ldexp(Z, -torch.frexp(m).exponent.to(Z.device))
+    e = torch.frexp(m).exponent
+    if Z.dtype == torch.float64 and -100 <= int(e) <= 100: return Z
+    return torch.ldexp(Z, -e.to(Z.device))
 
 def centre(X: torch.Tensor, rescale: bool = False) -> torch.Tensor:
     """Column-centre the (n, p) tensor `X`; exactly constant columns become exact zeros. `rescale=True` also

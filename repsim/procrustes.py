@@ -27,9 +27,9 @@ def _unit(X, name):
                          "Frobenius norm and the Procrustes distance is undefined. Drop it or pass more varied "
                          "inputs.")
     A = Xc / nrm
-    if A.shape[1] > A.shape[0]:                      # wide: same Gram matrix, n columns
-        U, S, _ = torch.linalg.svd(A, full_matrices=False)
-        A = U * S
+    if A.shape[1] > A.shape[0]:                      # wide: a factor with the same Gram matrix, n columns
+        evals, V = torch.linalg.eigh(A @ A.T)
+        A = V * evals.clamp_min(0).sqrt()
     return A
 
 def procrustes_distance(X, Y, dtype=torch.float64) -> float:
