@@ -23,7 +23,8 @@ import pandas as pd
 from .core import as_matrix, as_pair, register_measure, pow2_scale
 
 # %% ../nbs/30_subspace_match.ipynb #456fcb3f
-DEAD_NORM = 1e-16     # neurons with a smaller activation-vector norm are dead (official code's threshold)
+DEAD_NORM = 1e-16     # dead: activation-vector norm below this × the layer's largest (the official code's 1e-16,
+                      # made relative so that "dead" does not depend on the layer's scale)
 MATCH_ATOL = 1e-10    # "within eps" means relative residual <= eps + MATCH_ATOL (floating-point slack)
 EPSILONS = (0.15, 0.2, 0.25, 0.3, 0.5)   # the paper's grid
 
@@ -74,11 +75,11 @@ def _prepare(X, Y, names=("X", "Y"), method: str = "auto") -> _Layers:
     X, Y = as_pair(X, Y, names=names)
     X, Y = pow2_scale(X), pow2_scale(Y)          # exact; norms of 1e±154 data stay inside the float range
     nx, ny = torch.linalg.vector_norm(X, dim=0), torch.linalg.vector_norm(Y, dim=0)
-    lx, ly = torch.nonzero(nx >= DEAD_NORM).flatten(), torch.nonzero(ny >= DEAD_NORM).flatten()
+    live = lambda nrm: torch.nonzero((nrm > 0) & (nrm >= DEAD_NORM * nrm.max())).flatten()
+    lx, ly = live(nx), live(ny)
     for nm, l, p in ((names[0], lx, X.shape[1]), (names[1], ly, Y.shape[1])):
         if len(l) == 0:
-            raise ValueError(f"`{nm}` is an all-dead layer: all {p} of its neurons have activation norm < "
-                             f"{DEAD_NORM:g} "
+            raise ValueError(f"`{nm}` is an all-dead layer: all {p} of its neurons are zero "
                              "over these inputs, so no neuron can be matched. Check the layer and the inputs "
                              "(a ReLU layer that never fires), or leave this layer out.")
     W = torch.cat([X if len(lx) == X.shape[1] else X[:, lx], Y if len(ly) == Y.shape[1] else Y[:, ly]], dim=1)
@@ -321,7 +322,8 @@ def min_match(X, Y, neuron, eps: float, seed: int | None = None) -> SubspaceMatc
     sp = _MatchSpace(X, Y, eps)
     side, i = _parse_neuron(neuron, sp.L.n_x, sp.L.n_y)
     if i in (sp.M.dead_x if side == "x" else sp.M.dead_y):
-        raise ValueError(f"neuron {(side, i)} is dead (activation norm < {DEAD_NORM:g}); dead neurons are in no match.")
+        raise ValueError(f"neuron {(side, i)} is dead (activation norm < {DEAD_NORM:g} × the layer's largest); dead "
+                         "neurons are in no match.")
     v = sp.local(side, i)
     if v is None:
         raise ValueError(f"neuron {(side, i)} is not in the maximum {eps:g}-match, so no {eps:g}-match contains it; "
