@@ -64,3 +64,29 @@ def test_api_entry_and_figure(site):
     assert 'id="linear_cka"' in html or "linear_cka(" in html
     comp = dom(f"{url}/comparison.html")
     assert "<img" in comp, "the compare chapter shows no figure"
+
+
+def test_math_renders_offline(site):
+    "KaTeX ships with the site: pages load it from katex/, not a CDN, and the math is rendered, not raw TeX."
+    out, url = site
+    pages = [p for p in out.glob("*.html") if "\\(" in p.read_text() or "$$" in p.read_text()]
+    assert pages, "no page with math found"
+    for p in out.glob("*.html"): assert "cdn.jsdelivr.net/npm/katex" not in p.read_text(), f"{p.name} loads a CDN"
+    assert (out / "katex" / "katex.min.js").exists() and list((out / "katex" / "fonts").glob("*.woff2"))
+    for name in ("cka.html", "procrustes.html"):
+        html = dom(f"{url}/{name}")
+        n = html.count('class="katex"')
+        assert n >= 5, f"{name}: math is not rendered ({n} KaTeX elements)"
+
+
+def test_subtitles_are_complete(site):
+    "Each chapter's subtitle is its whole `> description`, not the first wrapped line of it."
+    import re as _re
+    out, url = site
+    cut = []
+    for page in ("cka.html", "core.html", "comparison.html", "design.html"):
+        html = (out / page).read_text()
+        m = _re.search(r'<meta name="description" content="([^"]*)"', html)
+        assert m, f"{page} has no description"
+        if not m.group(1).rstrip().endswith((".", ")", "!", "?")): cut.append((page, m.group(1)[-60:]))
+    assert not cut, f"subtitles cut mid-sentence: {cut}"

@@ -35,4 +35,9 @@ if [ "${1:-}" = "--test" ]; then
     $SUDO apt-get install -y -qq chromium >/dev/null
   fi
   command -v chromium >/dev/null 2>&1 && echo "[setup] $(chromium --version 2>/dev/null)"
+  # KaTeX from the npm registry, so the docs site renders its math offline (tools/docs.py ships it with the site)
+  if [ ! -f "$VENV/npm/node_modules/katex/dist/katex.min.js" ] && command -v npm >/dev/null 2>&1; then
+    echo "[setup] installing katex (npm) into $VENV/npm"
+    npm install --prefix "$VENV/npm" katex@0.16.11 --no-audit --no-fund --silent >/dev/null
+  fi
 fi
