@@ -46,3 +46,16 @@ def test_exported_lines_fit_120_characters():
             generated = line.startswith(("__all__", "- `repsim.")) or (f.name == "__init__.py" and i == 1)
             if len(line) > 120 and not generated: long.append(f"{f.name}:{i} ({len(line)})")
     assert not long, f"exported lines over 120 characters (wrap them in the notebook): {long}"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS)
+def test_no_prose_as_h1(nb):
+    "Only the chapter title is an H1: a markdown line starting with '# ' elsewhere renders as a giant heading."
+    cells = [c for c in json.loads((NBS / nb).read_text())["cells"] if c["cell_type"] == "markdown"]
+    bad = []
+    for i, c in enumerate(cells):
+        fenced = False
+        for j, l in enumerate("".join(c["source"]).splitlines()):
+            if l.startswith("```"): fenced = not fenced                      # a code block's comments are code
+            elif l.startswith("# ") and not fenced and not (i == 0 and j == 0): bad.append((i, l[:60]))
+    assert not bad, f"{nb}: prose rendered as H1 headings (drop the leading '# '): {bad}"
