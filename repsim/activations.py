@@ -203,14 +203,14 @@ def _fx_extractor(model, layers):
         return create_feature_extractor(model, return_nodes={l: l for l in layers})
 
 class _Hooks:
-    "Forward hooks on the modules named `layers`: their outputs (`capture`) and how often each ran in a pass."
-    def __init__(self, model, layers, capture: bool = True):
-        mods = dict(model.named_modules()); self.out, self.calls, self.capture = {}, {}, capture
+    "Forward hooks on the modules named `layers`: their outputs and how often each ran in a pass."
+    def __init__(self, model, layers):
+        mods = dict(model.named_modules()); self.out, self.calls = {}, {}
         self.model, self.handles = model, [mods[l].register_forward_hook(self._hook(l)) for l in layers if l in mods]
     def _hook(self, name):
         def f(mod, inp, out):
             self.calls[name] = self.calls.get(name, 0) + 1
-            if self.capture: self.out[name] = out
+            self.out[name] = out
         return f
     def clear(self): self.out.clear(); self.calls.clear()
     def check_once(self):

@@ -90,7 +90,9 @@ def estimate_memory(named: dict, used, lay: dict, data, n, ms, batch_size: int =
     total = len(as_loader(data, batch_size, n).dataset)
     per_input = 0
     for k in used:
-        probe = get_activations(named[k], data, lay[k], layout="raw", n=min(2, total), device=device)
+        mods = dict(named[k].named_modules())                          # shapes only: hooks, no torch.fx trace
+        how = "hooks" if all(l in mods for l in lay[k]) else "auto"
+        probe = get_activations(named[k], data, lay[k], layout="raw", n=min(2, total), device=device, method=how)
         per_input += sum(int(np.prod(probe.shapes[l])) for l in lay[k])
     prepared = sum(m.prepare is not None for m in ms)
     return int(per_input * total * (4 + 8 * (1 + prepared)))       # raw float32, one float64 copy, prepared states
