@@ -1,5 +1,6 @@
 """The plumbing every chapter relies on: turning user input into checked float64 matrices, the registry where each
-measure declares its properties once, and the `ci`/`full` experiment scales.
+measure declares its properties once, the `ci`/`reference`/`full` experiment scales, and reference results saved
+with their provenance.
 
 Docs: https://repsim-dev.github.io/neural-repsim/core.html.md"""
 
@@ -13,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 # %% auto #0
-__all__ = ['INVARIANCES', 'MEASURES', 'DEFAULT_SETS', 'RENAMED_MEASURES', 'SCALES', 'as_matrix', 'as_pair', 'check_labels',
-           'pow2_scale', 'centre', 'input_eps', 'seeded_split', 'atomic_write', 'renamed', 'renamed_args', 'Measure',
-           'check_min_n', 'register_measure', 'get_measure', 'default_measures', 'list_measures', 'get_scale',
-           'seed_everything', 'default_device']
+__all__ = ['INVARIANCES', 'MEASURES', 'DEFAULT_SETS', 'RENAMED_MEASURES', 'SCALES', 'RESULTS_FORMAT', 'as_matrix', 'as_pair',
+           'check_labels', 'pow2_scale', 'centre', 'input_eps', 'seeded_split', 'atomic_write', 'renamed',
+           'renamed_args', 'Measure', 'check_min_n', 'register_measure', 'get_measure', 'default_measures',
+           'list_measures', 'get_scale', 'seed_everything', 'default_device', 'StaleResults', 'results_root',
+           'config_hash', 'save_results', 'SavedResults', 'verify_results', 'load_results']
 
 # %% ../nbs/00_core.ipynb #c191a532
 import numpy as np
@@ -285,7 +287,7 @@ def list_measures() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 # %% ../nbs/00_core.ipynb #c0126ea1
-SCALES = ("ci", "full")
+SCALES = ("ci", "reference", "full")
 
 def get_scale(scale: str | None = None) -> str:
     "The experiment scale in force: `scale` if given, else `$REPSIM_SCALE`, else 'ci'."
@@ -304,3 +306,139 @@ def seed_everything(seed: int) -> torch.Generator:
 def default_device() -> torch.device:
     "CUDA when available, else CPU."
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+# %% ../nbs/00_core.ipynb #9ce3d6b0
+import json, hashlib, platform, re, shutil, time as _time, datetime as _dt
+
+RESULTS_FORMAT = 1
+
+class StaleResults(RuntimeError):
+    "Saved reference results that no longer belong to the chapter's configuration, or whose files changed."
+
+def results_root(root=None) -> Path:
+    "Where saved results live: `root`, else `$REPSIM_RESULTS`, else `nbs/results` of the checkout repsim runs from."
+    if root is not None: return Path(root).expanduser()
+    if os.environ.get("REPSIM_RESULTS"): return Path(os.environ["REPSIM_RESULTS"]).expanduser()
+    return Path(__file__).resolve().parents[1] / "nbs" / "results"
+
+def _jsonable(o):
+    if isinstance(o, (np.integer, np.floating, np.bool_)): return o.item()
+    if isinstance(o, (set, frozenset)): return sorted(o)
+    if isinstance(o, Path): return str(o)
+    raise TypeError(f"{type(o).__name__} {o!r} is not JSON-serialisable; use numbers, strings, lists and dicts.")
+
+def config_hash(config: dict) -> str:
+    "First 16 hex digits of the SHA-256 of `config`'s canonical JSON (sorted keys; tuples and lists alike)."
+    if not isinstance(config, dict): raise TypeError(f"`config` must be a dict, got {type(config).__name__}.")
+    return hashlib.sha256(json.dumps(config, sort_keys=True, separators=(",", ":"),
+                                     default=_jsonable).encode()).hexdigest()[:16]
+
+def _sha256(path: Path) -> str: return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+def _check_chapter(chapter):
+    if not isinstance(chapter, str) or not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", chapter):
+        raise ValueError(f"`chapter` must be a chapter name such as '10_layer_identification', got {chapter!r}.")
+
+def _check_names(what, d, kinds):
+    if d is None: return {}
+    if not isinstance(d, dict): raise TypeError(f"`{what}` must be a dict name -> object, got {type(d).__name__}.")
+    for k, v in d.items():
+        if not isinstance(k, str) or not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", k):
+            raise ValueError(f"`{what}` has the name {k!r}; use letters, digits, '_', '-', '.'.")
+        if not isinstance(v, kinds):
+            raise TypeError(f"`{what}[{k!r}]` must be a {' or '.join(t.__name__ for t in kinds)}, got "
+                            f"{type(v).__name__}.")
+    return d
+
+def save_results(chapter: str, config: dict, tables: dict | None = None, figures: dict | None = None,
+                 values: dict | None = None, seconds: float | None = None, root=None) -> Path:
+    "Save a chapter's reference results (tables → CSV, figures → PNG, values → JSON) with their provenance."
+    _check_chapter(chapter); h = config_hash(config)
+    tables = _check_names("tables", tables, (pd.DataFrame,))
+    import matplotlib.figure
+    figures = _check_names("figures", figures, (matplotlib.figure.Figure,))
+    values = _check_names("values", values, (object,))
+    if not (tables or figures or values): raise ValueError("Nothing to save: pass `tables`, `figures` or `values`.")
+    json.dumps(values, default=_jsonable)                       # fails here, not half-way through writing
+    dest = results_root(root) / chapter
+    stage = dest.with_name(f".{chapter}.tmp-{os.getpid()}")
+    shutil.rmtree(stage, ignore_errors=True); stage.mkdir(parents=True)
+    files = {}
+    for k, df in tables.items():
+        keep = df.index.name is not None or not isinstance(df.index, pd.RangeIndex)
+        (df.reset_index() if keep else df).to_csv(stage / f"{k}.csv", index=False); files[f"{k}.csv"] = None
+    for k, fig in figures.items(): fig.savefig(stage / f"{k}.png", dpi=110, bbox_inches="tight"); files[f"{k}.png"] = None
+    if values:
+        (stage / "values.json").write_text(json.dumps(values, indent=1, sort_keys=True, default=_jsonable) + "\n")
+        files["values.json"] = None
+    import repsim
+    prov = dict(format=RESULTS_FORMAT, chapter=chapter, scale=get_scale(), config=config, config_hash=h,
+                repsim_version=repsim.__version__, torch_version=torch.__version__, numpy_version=np.__version__,
+                python=platform.python_version(), machine=f"{platform.system()} {platform.machine()}",
+                cpu_count=os.cpu_count(), torch_threads=torch.get_num_threads(),
+                cuda=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+                created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                seconds=None if seconds is None else round(float(seconds), 1),
+                files={f: _sha256(stage / f) for f in files})
+    (stage / "provenance.json").write_text(json.dumps(prov, indent=1, sort_keys=True, default=_jsonable) + "\n")
+    old = dest.with_name(f".{chapter}.old-{os.getpid()}")
+    if dest.exists(): dest.rename(old)
+    stage.rename(dest); shutil.rmtree(old, ignore_errors=True)
+    return dest
+
+@dataclass
+class SavedResults:
+    "Reference results loaded by `load_results`: tables (DataFrames), values, figure paths and the provenance."
+    chapter: str
+    path: Path
+    provenance: dict
+    tables: dict
+    values: dict
+    figures: dict
+
+    def __repr__(self):
+        p = self.provenance
+        return (f"SavedResults({self.chapter!r}: scale {p['scale']}, config {p['config_hash']}, repsim "
+                f"{p['repsim_version']}, {p['created']}, {p['seconds']} s; tables {sorted(self.tables)}, figures "
+                f"{sorted(self.figures)}, values {sorted(self.values)})")
+
+def _regen(chapter): return f"regenerate them with `bash tools/reference.sh {chapter}`"
+
+def verify_results(chapter: str, root=None) -> dict:
+    "The provenance of `chapter`'s saved results, after checking that every listed file is present and unchanged."
+    _check_chapter(chapter)
+    d = results_root(root) / chapter
+    if not (d / "provenance.json").exists():
+        raise FileNotFoundError(f"No saved results for chapter {chapter!r} under {d}; {_regen(chapter)}.")
+    prov = json.loads((d / "provenance.json").read_text())
+    missing = [k for k in ("format", "chapter", "scale", "config", "config_hash", "repsim_version", "files")
+               if k not in prov]
+    if missing: raise StaleResults(f"{d / 'provenance.json'} lacks {missing}; {_regen(chapter)}.")
+    if prov["config_hash"] != config_hash(prov["config"]):
+        raise StaleResults(f"{d / 'provenance.json'}: its config does not hash to its config_hash (edited by hand?); "
+                           f"{_regen(chapter)}.")
+    for f, digest in prov["files"].items():
+        if not (d / f).exists(): raise StaleResults(f"{d / f} is listed in the provenance but missing; {_regen(chapter)}.")
+        if _sha256(d / f) != digest:
+            raise StaleResults(f"{d / f} differs from the file the reference run wrote (SHA-256 mismatch); "
+                               f"{_regen(chapter)}.")
+    extra = sorted(p.name for p in d.iterdir() if p.name != "provenance.json" and p.name not in prov["files"])
+    if extra: raise StaleResults(f"{d} holds files no reference run wrote: {extra}; {_regen(chapter)}.")
+    return prov
+
+def load_results(chapter: str, config: dict, scale: str = "reference", root=None) -> SavedResults:
+    "Load `chapter`'s saved results, refusing them unless they were computed for `config` at `scale`, unchanged."
+    h = config_hash(config); scale = get_scale(scale)
+    prov = verify_results(chapter, root)
+    d = results_root(root) / chapter
+    if prov["config_hash"] != h or prov["scale"] != scale:
+        old = prov["config"]
+        diff = sorted(k for k in set(old) | set(config)
+                      if k not in old or k not in config or config_hash({"v": old[k]}) != config_hash({"v": config[k]}))
+        raise StaleResults(f"The saved results of {chapter!r} were computed for another configuration (scale "
+                           f"{prov['scale']!r}, config {prov['config_hash']}; the chapter's is scale {scale!r}, config "
+                           f"{h}; keys that differ: {diff}). They are stale: {_regen(chapter)}.")
+    tables = {f[:-4]: pd.read_csv(d / f) for f in prov["files"] if f.endswith(".csv")}
+    values = json.loads((d / "values.json").read_text()) if "values.json" in prov["files"] else {}
+    figures = {f[:-4]: d / f for f in prov["files"] if f.endswith(".png")}
+    return SavedResults(chapter, d, prov, tables, values, figures)

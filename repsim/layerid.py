@@ -7,11 +7,13 @@ Docs: https://repsim-dev.github.io/neural-repsim/layer_identification.html.md"""
 
 # %% ../nbs/10_layer_identification.ipynb #b0521a5c
 from __future__ import annotations
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # %% auto #0
-__all__ = ['identification_hits', 'LayerIDResult', 'identify_layers', 'layer_identification', 'plot_identification']
+__all__ = ['identification_hits', 'LayerIDResult', 'identify_layers', 'layer_identification', 'with_layout', 'jackknife',
+           'accuracy_intervals', 'accuracy_difference', 'plot_identification']
 
 # %% ../nbs/10_layer_identification.ipynb #bc3fe438
 import numpy as np
@@ -180,6 +182,58 @@ def layer_identification(models, data, measures=None, layers=None, layout=None, 
     table = pd.concat(tabs, ignore_index=True)
     table.attrs["scale"] = get_scale()
     return identify_layers(table, layers, symmetric={m.name: m.symmetric for m in ms}, tol=tol)
+
+# %% ../nbs/10_layer_identification.ipynb #00a9e461
+def with_layout(measure, layout: str) -> Measure:
+    "A copy of `measure` (name or `Measure`) computed on conv-map `layout` instead of the layout it declares."
+    from repsim.activations import LAYOUTS
+    if layout not in LAYOUTS or layout == "raw":
+        raise ValueError(f"`layout` must be one of {[l for l in LAYOUTS if l != 'raw']}, got {layout!r}.")
+    return dataclasses.replace(get_measure(measure), layout=layout)
+
+def jackknife(hits: pd.DataFrame, stat, level: float = 0.95) -> dict:
+    """`stat(hits)` with a leave-one-network-out jackknife standard error and normal `level` interval; `hits` is a
+    `LayerIDResult.hits` table (columns model_a, model_b, ...), `stat` a function of such a table."""
+    from scipy.stats import norm
+    if not 0 < level < 1: raise ValueError(f"`level` must be in (0, 1), got {level!r}.")
+    if not {"model_a", "model_b"} <= set(hits.columns):
+        raise ValueError("`hits` must be a LayerIDResult.hits table with columns model_a and model_b.")
+    models = list(dict.fromkeys(list(hits.model_a) + list(hits.model_b)))
+    k = len(models)
+    if k < 3: raise ValueError(f"A leave-one-network-out jackknife needs at least 3 networks, got {k}: {models}.")
+    est = float(stat(hits))
+    loo = np.array([float(stat(hits[(hits.model_a != m) & (hits.model_b != m)])) for m in models])
+    se = float(np.sqrt((k - 1) / k * np.sum((loo - loo.mean()) ** 2)))
+    z = float(norm.ppf(0.5 + level / 2))
+    return dict(estimate=est, se=se, lo=est - z * se, hi=est + z * se, n_networks=k)
+
+def _acc(h): d = h.hit.dropna(); return float(d.astype(float).mean()) if len(d) else np.nan
+
+def _hits_of(result) -> pd.DataFrame:
+    if isinstance(result, LayerIDResult): return result.hits
+    need = {"measure", "model_a", "model_b", "layer", "hit"}
+    if isinstance(result, pd.DataFrame) and need <= set(result.columns): return result
+    raise TypeError(f"`result` must be a LayerIDResult or its `hits` table (columns {sorted(need)}), got "
+                    f"{type(result).__name__}.")
+
+def accuracy_intervals(result, level: float = 0.95) -> pd.DataFrame:
+    "Accuracy per measure of a `LayerIDResult` (or its hits) with its jackknife standard error and `level` interval."
+    rows = []
+    for meas, h in _hits_of(result).groupby("measure", sort=False):
+        j = jackknife(h, _acc, level)
+        rows.append(dict(measure=meas, accuracy=j["estimate"], se=j["se"], lo=max(0.0, j["lo"]), hi=min(1.0, j["hi"]),
+                         n_trials=int(h.hit.notna().sum())))
+    return pd.DataFrame(rows)
+
+def accuracy_difference(result, a: str, b: str, level: float = 0.95) -> dict:
+    "Accuracy of measure `a` minus that of `b` on the same trials, with a paired jackknife `level` interval."
+    h = _hits_of(result)
+    for m in (a, b):
+        if m not in set(h.measure): raise ValueError(f"No measure {m!r} in the result; it has {sorted(set(h.measure))}.")
+    key = ["model_a", "model_b", "layer"]
+    w = h[h.measure == a].merge(h[h.measure == b], on=key, suffixes=("_a", "_b"))
+    w = w[w.hit_a.notna() & w.hit_b.notna()]
+    return jackknife(w, lambda d: float((d.hit_a.astype(float) - d.hit_b.astype(float)).mean()), level)
 
 # %% ../nbs/10_layer_identification.ipynb #62bef6ed
 def plot_identification(result: LayerIDResult, model_a: str, model_b: str, measures=None, ncols: int = 4,

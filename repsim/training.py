@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'OPTIMIZERS', 'SCHEDULES', 'TrainConfig', 'cache_dir', 'checkpoint_paths', 'state_hash', 'evaluate',
-           'train_epoch', 'train', 'train_zoo']
+__all__ = ['CACHE_VERSION', 'OPTIMIZERS', 'SCHEDULES', 'ZOO_RECIPES', 'ZOO_SEEDS', 'TrainConfig', 'cache_dir', 'checkpoint_paths',
+           'state_hash', 'evaluate', 'train_epoch', 'train', 'train_zoo', 'zoo_config']
 
 # %% ../nbs/03_training.ipynb #cfd5a6df
 import numpy as np
@@ -53,6 +53,7 @@ class TrainConfig:
     milestones: tuple = ()
     gamma: float = 0.1
     label_smoothing: float = 0.0
+    bn_recalibrate: bool = True
     device: str = "cpu"
 
     def __post_init__(self):
@@ -252,6 +253,12 @@ def train(cfg: TrainConfig, cache_dir=None, progress: bool = True, force: bool =
         elif (m := _load_final(cfg, final)) is not None: return m      # another process trained it meanwhile
         return _train(cfg, final, partial, progress, stop_after_epochs)
 
+def _recalibrate_bn(model: nn.Module, x: torch.Tensor, batch_size: int):
+    "Recompute every BatchNorm's running mean and variance as averages over `x` (train mode, no gradients)."
+    with torch.no_grad():
+        torch.optim.swa_utils.update_bn((x[i:i + batch_size] for i in range(0, len(x), batch_size)), model)
+    model.eval()
+
 def _train(cfg: TrainConfig, final: Path, partial: Path, progress: bool, stop_after_epochs) -> nn.Module:
     device = torch.device(cfg.device)
     if device.type == "cuda" and not torch.cuda.is_available():
@@ -299,9 +306,11 @@ def _train(cfg: TrainConfig, final: Path, partial: Path, progress: bool, stop_af
         bar.close(); torch.use_deterministic_algorithms(det[0], warn_only=det[1])
     epochs_done = history[-1]["epoch"] if history else 0
     complete = epochs_done == cfg.epochs
+    running_bn = evaluate(model, te) if complete else None
+    if complete and cfg.bn_recalibrate: _recalibrate_bn(model, x, cfg.batch_size)
     record = dict(config=asdict(cfg), key=cfg.key(), history=history, batch_loss=batch_loss,
-                  val_acc=history[-1]["val_acc"] if history else None,
-                  test_acc=evaluate(model, te) if complete else None,
+                  val_acc=(evaluate(model, va) if complete else history[-1]["val_acc"]) if history else None,
+                  test_acc=evaluate(model, te) if complete else None, test_acc_running_bn=running_bn,
                   train_time_s=elapsed, epochs_done=epochs_done, complete=complete, scale=get_scale(),
                   n_train=n, in_shape=tr.input_shape, num_classes=tr.num_classes)
     if complete:
@@ -325,3 +334,19 @@ def train_zoo(configs, cache_dir=None, progress: bool = True, force: bool = Fals
                   flush=True)
         out.append(train(cfg, cache_dir=cache_dir, progress=progress, force=force))
     return out
+
+# %% ../nbs/03_training.ipynb #5b7974a6
+ZOO_RECIPES = {
+    ("tiny10", "mnist"): dict(n_train=None, epochs=8, schedule="cosine", lr=0.05, augment=("crop",)),
+}
+ZOO_SEEDS = (0, 1, 2, 3, 4)
+
+def zoo_config(model: str = "tiny10", dataset: str = "mnist", seed: int = 0, **overrides) -> TrainConfig:
+    "The reference-zoo recipe for (`model`, `dataset`) and `seed`, as a `TrainConfig`; `overrides` replace fields."
+    if (model, dataset) not in ZOO_RECIPES:
+        raise ValueError(f"No reference recipe for model {model!r} on {dataset!r}; recipes exist for "
+                         f"{sorted(ZOO_RECIPES)}. Build a TrainConfig yourself, or add a recipe to ZOO_RECIPES.")
+    bad = [k for k in overrides if k not in TrainConfig.__dataclass_fields__]
+    if bad: raise ValueError(f"`overrides` has {bad}, which are not TrainConfig fields.")
+    return TrainConfig(**{**ZOO_RECIPES[(model, dataset)], "model": model, "dataset": dataset, "seed": seed,
+                          **overrides})
