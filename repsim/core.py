@@ -17,8 +17,8 @@ from typing import Callable
 __all__ = ['INVARIANCES', 'MEASURES', 'DEFAULT_SETS', 'RENAMED_MEASURES', 'SCALES', 'RESULTS_FORMAT', 'as_matrix', 'as_pair',
            'check_labels', 'pow2_scale', 'centre', 'input_eps', 'seeded_split', 'atomic_write', 'renamed',
            'renamed_args', 'Measure', 'check_min_n', 'register_measure', 'get_measure', 'default_measures',
-           'list_measures', 'get_scale', 'seed_everything', 'default_device', 'StaleResults', 'results_root',
-           'config_hash', 'save_results', 'SavedResults', 'verify_results', 'load_results']
+           'list_measures', 'get_scale', 'scale_config', 'seed_everything', 'default_device', 'StaleResults',
+           'results_root', 'config_hash', 'save_results', 'SavedResults', 'verify_results', 'load_results']
 
 # %% ../nbs/00_core.ipynb #c191a532
 import numpy as np
@@ -295,6 +295,16 @@ def get_scale(scale: str | None = None) -> str:
     if s not in SCALES:
         raise ValueError(f"Unknown scale {s!r} (from `scale` or $REPSIM_SCALE); use one of {SCALES}.")
     return s
+
+def scale_config(configs: dict, scale: str | None = None):
+    "An experiment's configuration at `scale` (default: the scale in force) from its dict scale -> configuration."
+    s = get_scale(scale)
+    if not isinstance(configs, dict):
+        raise TypeError(f"`configs` must be a dict scale -> config, got {type(configs).__name__}.")
+    if s not in configs:
+        raise ValueError(f"This experiment has no {s!r} configuration (it has {sorted(configs)}); set REPSIM_SCALE to "
+                         f"one of those.")
+    return configs[s]
 
 def seed_everything(seed: int) -> torch.Generator:
     "Seed python, numpy and torch; return a torch `Generator` seeded with `seed`."

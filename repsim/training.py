@@ -338,6 +338,8 @@ def train_zoo(configs, cache_dir=None, progress: bool = True, force: bool = Fals
 # %% ../nbs/03_training.ipynb #5b7974a6
 ZOO_RECIPES = {
     ("tiny10", "mnist"): dict(n_train=None, epochs=8, schedule="cosine", lr=0.05, augment=("crop",)),
+    ("mlp", "mnist1d"): dict(n_train=None, model_kwargs={"hidden": [256, 256, 256, 256]}, epochs=60, schedule="cosine",
+                             lr=0.05, augment=("shift",)),
 }
 ZOO_SEEDS = (0, 1, 2, 3, 4)
 

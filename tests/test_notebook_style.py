@@ -59,3 +59,11 @@ def test_no_prose_as_h1(nb):
             if l.startswith("```"): fenced = not fenced                      # a code block's comments are code
             elif l.startswith("# ") and not fenced and not (i == 0 and j == 0): bad.append((i, l[:60]))
     assert not bad, f"{nb}: prose rendered as H1 headings (drop the leading '# '): {bad}"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS)
+def test_no_internal_references(nb):
+    "Public pages cite the papers and state repsim's specification in their own words; no internal planning files."
+    text = (NBS / nb).read_text()
+    assert "methods.md" not in text and "design.md" not in text, \
+        f"{nb} mentions an internal file (methods.md / design.md); cite the paper or say 'repsim's specification'"
