@@ -377,7 +377,8 @@ def save_results(chapter: str, config: dict, tables: dict | None = None, figures
     for k, df in tables.items():
         keep = df.index.name is not None or not isinstance(df.index, pd.RangeIndex)
         (df.reset_index() if keep else df).to_csv(stage / f"{k}.csv", index=False); files[f"{k}.csv"] = None
-    for k, fig in figures.items(): fig.savefig(stage / f"{k}.png", dpi=110, bbox_inches="tight"); files[f"{k}.png"] = None
+    for k, fig in figures.items():
+        fig.savefig(stage / f"{k}.png", dpi=110, bbox_inches="tight"); files[f"{k}.png"] = None
     if values:
         (stage / "values.json").write_text(json.dumps(values, indent=1, sort_keys=True, default=_jsonable) + "\n")
         files["values.json"] = None
@@ -428,7 +429,8 @@ def verify_results(chapter: str, root=None) -> dict:
         raise StaleResults(f"{d / 'provenance.json'}: its config does not hash to its config_hash (edited by hand?); "
                            f"{_regen(chapter)}.")
     for f, digest in prov["files"].items():
-        if not (d / f).exists(): raise StaleResults(f"{d / f} is listed in the provenance but missing; {_regen(chapter)}.")
+        if not (d / f).exists():
+            raise StaleResults(f"{d / f} is listed in the provenance but missing; {_regen(chapter)}.")
         if _sha256(d / f) != digest:
             raise StaleResults(f"{d / f} differs from the file the reference run wrote (SHA-256 mismatch); "
                                f"{_regen(chapter)}.")

@@ -229,7 +229,8 @@ def accuracy_difference(result, a: str, b: str, level: float = 0.95) -> dict:
     "Accuracy of measure `a` minus that of `b` on the same trials, with a paired jackknife `level` interval."
     h = _hits_of(result)
     for m in (a, b):
-        if m not in set(h.measure): raise ValueError(f"No measure {m!r} in the result; it has {sorted(set(h.measure))}.")
+        if m not in set(h.measure):
+            raise ValueError(f"No measure {m!r} in the result; it has {sorted(set(h.measure))}.")
     key = ["model_a", "model_b", "layer"]
     w = h[h.measure == a].merge(h[h.measure == b], on=key, suffixes=("_a", "_b"))
     w = w[w.hit_a.notna() & w.hit_b.notna()]
