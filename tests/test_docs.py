@@ -90,3 +90,19 @@ def test_subtitles_are_complete(site):
         assert m, f"{page} has no description"
         if not m.group(1).rstrip().endswith((".", ")", "!", "?")): cut.append((page, m.group(1)[-60:]))
     assert not cut, f"subtitles cut mid-sentence: {cut}"
+
+
+def test_internal_links_resolve(site):
+    "Every relative link and image of every page points at a file of the site (chapter links follow the renames)."
+    import re
+    from urllib.parse import urlsplit, unquote
+    out, _ = site
+    broken = []
+    for page in sorted(out.rglob("*.html")):
+        if "katex" in page.parts: continue
+        for ref in re.findall(r'(?:href|src)="([^"]+)"', page.read_text(errors="replace")):
+            u = urlsplit(ref)
+            if u.scheme or u.netloc or ref.startswith(("#", "mailto:", "data:", "javascript:")) or not u.path: continue
+            target = (page.parent / unquote(u.path)).resolve()
+            if not target.exists(): broken.append(f"{page.relative_to(out)} -> {ref}")
+    assert not broken, f"{len(broken)} broken links, e.g. {broken[:15]}"

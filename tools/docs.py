@@ -66,6 +66,7 @@ def stage(proc: Path) -> Path:
         m = re.search(r"^output-file:\s*(\S+)\.html\s*$", src, re.M)
         if m and m.group(1) != nb.stem:
             nb.rename(nb.with_name(m.group(1) + ".ipynb")); renames[nb.name] = m.group(1) + ".ipynb"
+    relink(dst, {Path(o).stem: Path(n).stem for o, n in renames.items()})
     sb = dst / "sidebar.yml"
     if sb.exists():
         cfg = yaml.safe_load(sb.read_text())
@@ -73,6 +74,20 @@ def stage(proc: Path) -> Path:
         cfg["website"]["sidebar"]["contents"] = [renames.get(c, c) if isinstance(c, str) else c for c in cont]
         sb.write_text(yaml.dump(cfg, sort_keys=False))
     return dst
+
+
+def relink(dst: Path, stems: dict):
+    "Point markdown links at the renamed pages: (40_stitching.ipynb#x) and (40_stitching.html) -> (stitching.html#x)."
+    import json
+    if not stems: return
+    pat = re.compile(r"\]\((" + "|".join(map(re.escape, stems)) + r")\.(?:ipynb|html)([#)])")
+    for nb in dst.glob("*.ipynb"):
+        d = json.loads(nb.read_text()); changed = False
+        for c in d["cells"]:
+            if c["cell_type"] != "markdown": continue
+            src = "".join(c["source"]); new = pat.sub(lambda m: f"]({stems[m.group(1)]}.html{m.group(2)}", src)
+            if new != src: c["source"], changed = new, True
+        if changed: nb.write_text(json.dumps(d))
 
 
 KATEX_CDN = re.compile(r"https://cdn\.jsdelivr\.net/npm/katex@[0-9.]+/dist/")
