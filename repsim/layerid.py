@@ -196,7 +196,8 @@ def jackknife(hits: pd.DataFrame, stat, level: float = 0.95) -> dict:
     `LayerIDResult.hits` table (columns model_a, model_b, ...), `stat` a function of such a table."""
     from scipy.stats import norm
     if not 0 < level < 1: raise ValueError(f"`level` must be in (0, 1), got {level!r}.")
-    if not {"model_a", "model_b"} <= set(hits.columns):
+    if not callable(stat): raise TypeError(f"`stat` must be a function of a hits table, got {type(stat).__name__}.")
+    if not isinstance(hits, pd.DataFrame) or not {"model_a", "model_b"} <= set(hits.columns):
         raise ValueError("`hits` must be a LayerIDResult.hits table with columns model_a and model_b.")
     models = list(dict.fromkeys(list(hits.model_a) + list(hits.model_b)))
     k = len(models)
