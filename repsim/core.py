@@ -318,7 +318,7 @@ def default_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 # %% ../nbs/00_core.ipynb #9ce3d6b0
-import json, hashlib, platform, re, shutil, time as _time, datetime as _dt
+import json, hashlib, platform, re, shutil, datetime as _dt
 
 RESULTS_FORMAT = 1
 
