@@ -20,18 +20,29 @@ import torch
 from .core import as_matrix, as_pair, register_measure, centre, input_eps
 
 # %% ../nbs/06_cca.ipynb #5a7e6671
+def _span_gradient(Q: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
+    """`Q`, an orthonormal basis of the columns of `B` (and numerically equal to `B`), carrying in the autograd graph
+    the gradient of `B`'s orthonormal QR factor: the derivative of the column space, which (unlike an SVD's) does not
+    divide by gaps between singular values."""
+    Qd, R = torch.linalg.qr(B)
+    Qd = Qd * torch.sign(R.diagonal())               # QR's column signs made those of Q
+    return Q + (Qd - Qd.detach())
+
 def _basis(Xc: torch.Tensor, name: str, method: str = "svd", eps: float = 0.0):
     """Orthonormal basis (n, r) of the column space of centred `Xc`, its singular values and right singular vectors.
     Directions below `max(n, p) × eps × σ_max` are rounding noise, with `eps` the precision the data came in
-    (at least the computing dtype's)."""
+    (at least the computing dtype's). In the autograd graph the SVD basis carries the gradient of the column space
+    (`_span_gradient`), defined wherever the rank is locally constant, even with repeated singular values."""
     eps = max(float(eps), float(torch.finfo(Xc.dtype).eps))
     if method == "svd":
-        U, S, Vh = torch.linalg.svd(Xc, full_matrices=False)
+        U, S, Vh = torch.linalg.svd(Xc.detach(), full_matrices=False)
         r = int((S > S[0] * max(Xc.shape) * eps).sum()) if S[0] > 0 else 0
         if r == 0:
             raise ValueError(f"`{name}` has no variance (every column is constant); canonical correlations are "
                              f"undefined. Drop this representation or pass more varied inputs.")
-        return U[:, :r], S[:r], Vh[:r]
+        U, S, Vh = U[:, :r], S[:r], Vh[:r]
+        if torch.is_grad_enabled() and Xc.requires_grad: U = _span_gradient(U, Xc @ (Vh.T / S))
+        return U, S, Vh
     if method == "qr":
         keep = Xc.abs().amax(0) > 0
         Q, R = torch.linalg.qr(Xc[:, keep])
@@ -55,29 +66,45 @@ def _check_ranks(n, rx, ry, what="CCA"):
                          f"{n - 1}-dimensional space, so at least {rx + ry - n + 1} canonical correlation(s) are "
                          f"exactly 1 whatever the data. Use more than {rx + ry} examples, or fewer dimensions.")
 
-def _cca_core(X, Y, method="svd", dtype=torch.float64, check_p=True):
-    ex, ey = input_eps(X), input_eps(Y)
-    X, Y = as_pair(X, Y, min_rows=2, dtype=dtype)
+def _checked(X, Y, dtype):
+    "The float measures' entry: the precisions `X`, `Y` came in, then both checked and converted to `dtype`."
+    eps = (input_eps(X), input_eps(Y))
+    return *as_pair(X, Y, min_rows=2, dtype=dtype), eps
+
+def _cca_core(X: torch.Tensor, Y: torch.Tensor, method="svd", eps=(0.0, 0.0)):
+    """From two checked floating tensors (`eps`: the precisions they came in): the canonical correlations clamped to
+    [0, 1], X's orthonormal basis, the left singular vectors of Q_Xᵀ Q_Y and the centred X; in the autograd graph."""
     n = X.shape[0]
-    if check_p: _check_n_gt_p(n, X.shape[1], "X"); _check_n_gt_p(n, Y.shape[1], "Y")
-    Qx, Sx, Vx = _basis(centre(X, rescale=True), "X", method, ex)
-    Qy, _, _ = _basis(centre(Y, rescale=True), "Y", method, ey)
+    _check_n_gt_p(n, X.shape[1], "X"); _check_n_gt_p(n, Y.shape[1], "Y")
+    Xc = centre(X, rescale=True)
+    Qx, _, _ = _basis(Xc, "X", method, eps[0])
+    Qy, _, _ = _basis(centre(Y, rescale=True), "Y", method, eps[1])
     _check_ranks(n, Qx.shape[1], Qy.shape[1])
     U, rho, Vh = torch.linalg.svd(Qx.T @ Qy, full_matrices=False)
-    return rho.clamp(0, 1), Qx, U, X
+    return rho.clamp(0, 1), Qx, U, Xc
+
+def _mean_cca(X: torch.Tensor, Y: torch.Tensor, method="svd", eps=(0.0, 0.0)) -> torch.Tensor:
+    "ρ̄ of two checked floating tensors, a 0-d tensor in their dtype and in the autograd graph."
+    return _cca_core(X, Y, method, eps)[0].mean()
+
+def _cca_r2(X: torch.Tensor, Y: torch.Tensor, method="svd", eps=(0.0, 0.0)) -> torch.Tensor:
+    "R²_CCA of two checked floating tensors, a 0-d tensor in their dtype and in the autograd graph."
+    return (_cca_core(X, Y, method, eps)[0] ** 2).mean()
 
 def cca(X, Y, method: str = "svd", dtype=torch.float64) -> np.ndarray:
     "Canonical correlations between `X (n, p1)` and `Y (n, p2)`, descending, as a 1-D float64 numpy array."
-    rho = _cca_core(X, Y, method, dtype)[0]
-    return rho.double().cpu().numpy()
+    X, Y, eps = _checked(X, Y, dtype)
+    return _cca_core(X, Y, method, eps)[0].double().cpu().numpy()
 
 def mean_cca(X, Y, method: str = "svd", dtype=torch.float64) -> float:
     "Mean canonical correlation ρ̄; a similarity in [0, 1]."
-    return float(_cca_core(X, Y, method, dtype)[0].mean())
+    X, Y, eps = _checked(X, Y, dtype)
+    return float(_mean_cca(X, Y, method, eps))
 
 def cca_r2(X, Y, method: str = "svd", dtype=torch.float64) -> float:
     "R²_CCA: the mean squared canonical correlation; a similarity in [0, 1]."
-    return float((_cca_core(X, Y, method, dtype)[0] ** 2).mean())
+    X, Y, eps = _checked(X, Y, dtype)
+    return float(_cca_r2(X, Y, method, eps))
 
 _CCA_INV = ("orthogonal", "isotropic_scaling", "translation", "invertible_linear", "permutation")
 mean_cca = register_measure("mean_cca", mean_cca, kind="similarity", symmetric=True, invariances=_CCA_INV, min_n=3,
@@ -90,8 +117,7 @@ cca_r2 = register_measure("cca_r2", cca_r2, kind="similarity", symmetric=True, i
 # %% ../nbs/06_cca.ipynb #453a1a05
 def cca_ranks(X, Y, method: str = "svd", dtype=torch.float64) -> dict:
     "The ranks CCA uses for `X` and `Y`, with the input precisions (`eps`) their tolerances came from."
-    ex, ey = input_eps(X), input_eps(Y)
-    X, Y = as_pair(X, Y, min_rows=2, dtype=dtype)
+    X, Y, (ex, ey) = _checked(X, Y, dtype)
     rx = _basis(centre(X, rescale=True), "X", method, ex)[0].shape[1]
     ry = _basis(centre(Y, rescale=True), "Y", method, ey)[0].shape[1]
     return dict(rank_x=rx, rank_y=ry, eps_x=max(ex, float(torch.finfo(dtype).eps)),
@@ -107,17 +133,23 @@ def _svd_keep(Xc, name, keep):
     k = int((frac < keep - 1e-12).sum()) + 1
     return U[:, :min(k, len(S))]
 
+def _check_keep(keep):
+    if not (isinstance(keep, (int, float)) and 0 < keep <= 1):
+        raise ValueError(f"`keep` is the fraction of variance to keep, in (0, 1]; got {keep!r}.")
+
+def _svcca(X: torch.Tensor, Y: torch.Tensor, keep: float = 0.99, r2: bool = False) -> torch.Tensor:
+    "SVCCA of two checked floating tensors, a 0-d tensor in their dtype and in the autograd graph."
+    Ux, Uy = _svd_keep(centre(X, rescale=True), "X", keep), _svd_keep(centre(Y, rescale=True), "Y", keep)
+    _check_ranks(X.shape[0], Ux.shape[1], Uy.shape[1], f"SVCCA (keep={keep})")
+    rho = torch.linalg.svdvals(Ux.T @ Uy).clamp(0, 1)
+    return (rho ** 2).mean() if r2 else rho.mean()
+
 def svcca(X, Y, keep: float = 0.99, r2: bool = False, dtype=torch.float64) -> float:
     """SVCCA: keep the top singular directions explaining `keep` of each side's variance (σ²), then the mean
     canonical correlation (`r2=True`: mean ρ²). A similarity in [0, 1]."""
-    if not (isinstance(keep, (int, float)) and 0 < keep <= 1):
-        raise ValueError(f"`keep` is the fraction of variance to keep, in (0, 1]; got {keep!r}.")
+    _check_keep(keep)
     X, Y = as_pair(X, Y, min_rows=2, dtype=dtype)
-    n = X.shape[0]
-    Ux, Uy = _svd_keep(centre(X, rescale=True), "X", keep), _svd_keep(centre(Y, rescale=True), "Y", keep)
-    _check_ranks(n, Ux.shape[1], Uy.shape[1], f"SVCCA (keep={keep})")
-    rho = torch.linalg.svdvals(Ux.T @ Uy).clamp(0, 1)
-    return float((rho ** 2).mean() if r2 else rho.mean())
+    return float(_svcca(X, Y, keep, r2))
 
 _SV_INV = ("orthogonal", "isotropic_scaling", "translation", "permutation")
 svcca = register_measure("svcca", svcca, kind="similarity", symmetric=True, invariances=_SV_INV, min_n=3,
@@ -128,13 +160,18 @@ register_measure("svcca_r2", svcca, kind="similarity", symmetric=True, invarianc
                  description="SVCCA mean rho² after keeping 99% of each side's variance.");
 
 # %% ../nbs/06_cca.ipynb #c2d3b0bc
+def _pwcca(X: torch.Tensor, Y: torch.Tensor, method="svd", eps=(0.0, 0.0)) -> torch.Tensor:
+    "PWCCA of two checked floating tensors, a 0-d tensor in their dtype and in the autograd graph."
+    rho, Qx, U, Xc = _cca_core(X, Y, method, eps)
+    H = Qx @ U[:, :len(rho)]                       # X's canonical variates, unit norm, (n, k)
+    alpha = (Xc.T @ H).abs().sum(0)                # α_i = Σ_j |⟨h_i, x_j⟩|
+    return (alpha * rho).sum() / alpha.sum()
+
 def pwcca(X, Y, method: str = "svd", dtype=torch.float64) -> float:
     """Projection-weighted CCA (Morcos et al. 2018), weights from `X`'s neurons: Σ αᵢρᵢ / Σ αᵢ. Asymmetric; a
     similarity in [0, 1]."""
-    rho, Qx, U, Xt = _cca_core(X, Y, method, dtype)
-    H = Qx @ U[:, :len(rho)]                       # X's canonical variates, unit norm, (n, k)
-    alpha = (centre(Xt, rescale=True).T @ H).abs().sum(0)       # α_i = Σ_j |⟨h_i, x_j⟩|
-    return float((alpha * rho).sum() / alpha.sum())
+    X, Y, eps = _checked(X, Y, dtype)
+    return float(_pwcca(X, Y, method, eps))
 
 pwcca = register_measure("pwcca", pwcca, kind="similarity", symmetric=False,
                  invariances=("isotropic_scaling", "translation", "permutation"), min_n=3, layout="pool",

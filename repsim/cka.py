@@ -51,16 +51,21 @@ def centre_gram(K) -> torch.Tensor:
     m = K.mean(0)
     return K - m[None, :] - m[:, None] + m.mean()
 
-def u_centre(K) -> torch.Tensor:
-    "U-centre a Gram matrix (Székely & Rizzo): the building block of the unbiased HSIC. Needs n ≥ 4."
-    K = _check_gram(K)
+def _u_centre(K: torch.Tensor) -> torch.Tensor:
+    "`u_centre` of an already checked (n, n) tensor, n >= 4; in the autograd graph."
     n = K.shape[0]
-    if n < 4: raise ValueError(f"U-centring (debiased HSIC) needs n >= 4 examples, got n = {n}; pass more inputs.")
     K = K.clone(); K.fill_diagonal_(0)
     s = K.sum(0)
     K = K - s[None, :] / (n - 2) - s[:, None] / (n - 2) + s.sum() / ((n - 1) * (n - 2))
     K.fill_diagonal_(0)
     return K
+
+def u_centre(K) -> torch.Tensor:
+    "U-centre a Gram matrix (Székely & Rizzo): the building block of the unbiased HSIC. Needs n ≥ 4."
+    K = _check_gram(K)
+    n = K.shape[0]
+    if n < 4: raise ValueError(f"U-centring (debiased HSIC) needs n >= 4 examples, got n = {n}; pass more inputs.")
+    return _u_centre(K)
 
 def hsic(K, L, debiased: bool = False) -> float:
     "HSIC of two Gram matrices: biased `tr(HKHL)/(n-1)²`, or unbiased `⟨Ũ,Ṽ⟩/(n(n-3))`."
@@ -72,14 +77,14 @@ def hsic(K, L, debiased: bool = False) -> float:
     return float((centre_gram(K) * L).sum()) / (n - 1) ** 2
 
 # %% ../nbs/05_cka.ipynb #bc2a25e8
-def _cka_ratio(kl, kk, ll, debiased, names=("X", "Y")):
-    "CKA from the three (unnormalised) HSIC terms, refusing a zero denominator with a clear message."
+def _cka_ratio(kl, kk, ll, debiased, names=("X", "Y")) -> torch.Tensor:
+    "CKA (a 0-d tensor, in the autograd graph) from the three unnormalised HSIC terms; a zero denominator is refused."
     for v, nm in ((kk, names[0]), (ll, names[1])):
         if not v > 0:
             what = "U-centred" if debiased else "centred"
             raise ValueError(f"`{nm}` has a zero {what} Gram matrix (every column constant, or too few distinct rows): "
                              f"CKA is 0/0 and undefined. Drop the constant representation or pass more varied inputs.")
-    return float(kl / (math.sqrt(kk) * math.sqrt(ll)))
+    return kl / (kk.sqrt() * ll.sqrt())
 
 def _centred_kernel(K, debiased: bool, name: str):
     "(U-)centred, power-of-two-scaled kernel; a kernel that centring reduces to rounding noise counts as zero."
@@ -95,7 +100,7 @@ def cka_from_grams(K, L, debiased: bool = False) -> float:
     if K.shape != L.shape:
         raise ValueError(f"`K` and `L` must have the same shape, got {tuple(K.shape)} and {tuple(L.shape)}.")
     Kc, Lc = _centred_kernel(K, debiased, "K"), _centred_kernel(L, debiased, "L")
-    return _cka_ratio((Kc * Lc).sum().item(), (Kc * Kc).sum().item(), (Lc * Lc).sum().item(), debiased, ("K", "L"))
+    return float(_cka_ratio((Kc * Lc).sum(), (Kc * Kc).sum(), (Lc * Lc).sum(), debiased, ("K", "L")))
 
 # %% ../nbs/05_cka.ipynb #62c57d41
 def _fro2(G: torch.Tensor) -> torch.Tensor: return torch.linalg.vector_norm(G).square()
@@ -128,7 +133,7 @@ def _linear_terms(Xc, Yc, debiased: bool, form: str):
     if form == "auto": form = "gram" if _use_gram(n, p1, p2) else "feature"
     if form == "gram":
         K, L = Xc @ Xc.T, Yc @ Yc.T
-        if debiased: K, L = u_centre(K), u_centre(L)
+        if debiased: K, L = _u_centre(K), _u_centre(L)
         return (K * L).sum(), (K * K).sum(), (L * L).sum()
     if form != "feature": raise ValueError(f"`form` must be 'auto', 'feature' or 'gram', got {form!r}.")
     xy, xx, yy = _fro2(Yc.T @ Xc), _sym_fro2(Xc), _sym_fro2(Yc)
@@ -136,13 +141,15 @@ def _linear_terms(Xc, Yc, debiased: bool, form: str):
     r, s = _row_norms2(Xc), _row_norms2(Yc)
     return _unbias(xy, r, s, n), _unbias(xx, r, r, n), _unbias(yy, s, s, n)
 
+def _linear_cka(X: torch.Tensor, Y: torch.Tensor, debiased: bool = False, form: str = "auto") -> torch.Tensor:
+    "Linear CKA of two checked floating tensors, as a 0-d tensor in their dtype and in the autograd graph."
+    return _cka_ratio(*_linear_terms(centre(X, rescale=True), centre(Y, rescale=True), debiased, form), debiased)
+
 def linear_cka(X, Y, debiased: bool = False, form: str = "auto", dtype=torch.float64) -> float:
     """Linear CKA between activations `X (n, p1)` and `Y (n, p2)` of the same n inputs; a similarity in [0, 1]
     (debiased: can be slightly negative). `debiased=True` uses the unbiased HSIC (U-centring, n >= 4)."""
     X, Y = as_pair(X, Y, min_rows=4 if debiased else 2, dtype=dtype)
-    Xc, Yc = centre(X, rescale=True), centre(Y, rescale=True)
-    kl, kk, ll = _linear_terms(Xc, Yc, debiased, form)
-    return _cka_ratio(kl.item(), kk.item(), ll.item(), debiased)
+    return float(_linear_cka(X, Y, debiased, form))
 
 def _check_state(s, name, keys, maker):
     if not (isinstance(s, dict) and all(k in s for k in keys)):
@@ -180,7 +187,7 @@ def linear_cka_prepared(sx: dict, sy: dict, **kw) -> float:
         Xc, Yc = sx["Xc"], sy["Xc"].to(sx["Xc"].device)
         kl = _fro2(Yc.T @ Xc)
         if deb: kl = _unbias(kl, _row_norms2(Xc), _row_norms2(Yc), Xc.shape[0])
-    return _cka_ratio(kl.item(), sx["kk"].item(), sy["kk"].item(), deb)
+    return float(_cka_ratio(kl, sx["kk"].to(kl.device), sy["kk"].to(kl.device), deb))
 
 linear_cka = register_measure("linear_cka", linear_cka, kind="similarity", symmetric=True,
                  invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"), min_n=4,
@@ -233,7 +240,7 @@ def rbf_cka_prepared(sx: dict, sy: dict, **kw) -> float:
     if sx["debiased"] != sy["debiased"]:
         raise ValueError("The two states were prepared with different `debiased` settings; prepare both alike.")
     kl = (sx["Kc"] * sy["Kc"].to(sx["Kc"].device)).sum()
-    return _cka_ratio(kl.item(), sx["kk"].item(), sy["kk"].item(), sx["debiased"], ("K", "L"))
+    return float(_cka_ratio(kl, sx["kk"].to(kl.device), sy["kk"].to(kl.device), sx["debiased"], ("K", "L")))
 
 def rbf_cka(X, Y, sigma: float = 0.8, debiased: bool = False, dtype=torch.float64) -> float:
     """RBF-kernel CKA, bandwidth = `sigma` × median pairwise distance (Kornblith et al. convention); a similarity.

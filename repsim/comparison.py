@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 # %% auto #0
 __all__ = ['COLUMNS', 'named_models', 'estimate_memory', 'compare', 'streaming_cka', 'check_table', 'layer_table', 'heatmap',
-           'heatmap_panels', 'diagonal_summary']
+           'heatmap_panels', 'diagonal_summary', 'pairwise', 'dissimilarity', 'pairwise_plot']
 
 # %% ../nbs/08_comparison.ipynb #414de6b7
 import numpy as np
@@ -20,15 +20,25 @@ import pandas as pd
 import torch
 from torch import nn
 from .core import Measure, get_measure, get_scale, default_measures, check_min_n
-from .activations import get_activations, list_layers, to_layout, as_loader, LAYOUTS
+from .activations import get_activations, list_layers, to_layout, as_loader, num_inputs, LAYOUTS, Activations
+from .saved import load_activations, input_fingerprint
 from .cka import MinibatchCKA
+from .stats import bootstrap_ci
 import repsim.cka  # noqa: F401  (registers the default measure set of `compare`: linear CKA)
 
 # %% ../nbs/08_comparison.ipynb #37a9165b
-def named_models(models) -> dict:
-    "`models` (a dict name -> nn.Module, or a list named model0, model1, …) as a checked, non-empty dict."
-    if isinstance(models, nn.Module):
-        raise TypeError("`models` must be a dict or list of models (at least one); got a single nn.Module: wrap it, "
+def _where(k, a) -> str:
+    "How an error names model `k`: its name, and the file its saved activations came from."
+    return f"{k!r} ({a.path})" if getattr(a, "path", None) else repr(k)
+
+def named_models(
+    models,              # a dict name -> model, or a list (named model0, model1, …); at least one
+    saved: bool = False, # also accept saved activations as values: a .safetensors path or `load_activations` output
+) -> dict:               # name -> nn.Module (or loaded saved activations), in the given order
+    "`models` as a checked, non-empty dict; with `saved=True`, saved activations may stand in for models."
+    if isinstance(models, (nn.Module, str, os.PathLike, Activations)):
+        what = "nn.Module" if isinstance(models, nn.Module) else "saved activations"
+        raise TypeError(f"`models` must be a dict or list of models (at least one); got a single {what}: wrap it, "
                         "e.g. [model].")
     if isinstance(models, Mapping): named = dict(models)
     elif isinstance(models, Sequence): named = {f"model{i}": m for i, m in enumerate(models)}
@@ -36,8 +46,18 @@ def named_models(models) -> dict:
         raise TypeError(f"`models` must be a dict name -> nn.Module or a list of nn.Module, got "
                         f"{type(models).__name__}.")
     if not named: raise ValueError("`models` is empty; pass at least one model.")
-    bad = [k for k, m in named.items() if not isinstance(m, nn.Module)]
-    if bad: raise TypeError(f"`models` entries {bad} are not torch.nn.Module instances.")
+    if saved: named = {k: load_activations(m) if isinstance(m, (str, os.PathLike)) else m for k, m in named.items()}
+    is_saved = lambda m: isinstance(m, Activations) and getattr(m, "fingerprint", None) is not None
+    bad = [k for k, m in named.items() if not (isinstance(m, nn.Module) or (saved and is_saved(m)))]
+    if bad:
+        hint = ""
+        if saved and any(isinstance(named[k], Activations) for k in bad):
+            hint = (" Activations without an input fingerprint cannot be checked against the other models' inputs: "
+                    "save them with `save_activations(acts, path, inputs=data)` and pass the path.")
+        elif not saved and any(isinstance(named[k], (str, os.PathLike, Activations)) for k in bad):
+            hint = " Saved activations stand in for models in `compare` and `pairwise`, not here."
+        what = " (or saved activations)" if saved else ""
+        raise TypeError(f"`models` entries {bad} are not torch.nn.Module instances{what}.{hint}")
     return named
 
 def _model_pairs(names, pairs):
@@ -52,7 +72,7 @@ def _model_pairs(names, pairs):
     return pairs
 
 def _layers_for(named, layers):
-    if layers is None: return {k: list_layers(m) for k, m in named.items()}
+    if layers is None: return {k: list_layers(m) if isinstance(m, nn.Module) else list(m) for k, m in named.items()}
     if isinstance(layers, str): layers = [layers]
     if isinstance(layers, Mapping):
         missing = [k for k in named if k not in layers]
@@ -72,10 +92,17 @@ def _context(m: Measure, acts, named, a, b, la, lb, data, cache) -> dict:
     "The extra arguments measure `m` `requires`, for the comparison of `a`:`la` with `b`:`lb`."
     ctx = {}
     if "labels" in m.requires:
-        if acts[a].labels is None:
-            raise ValueError(f"Measure {m.name!r} needs labels, but `data` yields no labels; pass a dataset of (x, y).")
-        ctx["labels"] = acts[a].labels
+        labels = next((acts[k].labels for k in (a, b, *acts) if acts[k].labels is not None), None)   # same inputs
+        if labels is None:
+            why = ("none of the saved activations carry them; take them on data with labels (x, y) before saving"
+                   if isinstance(named[a], Activations) else "`data` yields no labels; pass a dataset of (x, y)")
+            raise ValueError(f"Measure {m.name!r} needs labels, but {why}.")
+        ctx["labels"] = labels
     if "models" in m.requires:
+        off = [k for k in (a, b) if not isinstance(named[k], nn.Module)]
+        if off:
+            raise ValueError(f"Measure {m.name!r} runs the models themselves, but {off} are saved activations; pass "
+                             "the models for this measure.")
         ctx.update(model_a=named[a], model_b=named[b], layer_a=la, layer_b=lb, data=data, cache=cache)
     return ctx
 
@@ -86,16 +113,20 @@ def _available_bytes() -> int | None:
 
 def estimate_memory(named: dict, used, lay: dict, data, n, ms, batch_size: int = 256, device=None) -> int:
     "Bytes `compare` will hold: every layer's float32 activations, plus float64 per-layer states of prepared measures."
-    named = named_models(named)
+    named = named_models(named, saved=True)
+    prepared = sum(m.prepare is not None for m in ms)
+    live = [k for k in used if isinstance(named[k], nn.Module)]
+    held = sum(int(named[k][l].numel()) for k in used if k not in live for l in lay[k])   # saved: already in memory
+    if not live: return int(held * 8 * (1 + prepared))
     total = len(as_loader(data, batch_size, n).dataset)
     per_input = 0
-    for k in used:
+    for k in live:
         mods = dict(named[k].named_modules())                          # shapes only: hooks, no torch.fx trace
         how = "hooks" if all(l in mods for l in lay[k]) else "auto"
         probe = get_activations(named[k], data, lay[k], layout="raw", n=min(2, total), device=device, method=how)
         per_input += sum(int(np.prod(probe.shapes[l])) for l in lay[k])
-    prepared = sum(m.prepare is not None for m in ms)
-    return int(per_input * total * (4 + 8 * (1 + prepared)))       # raw float32, one float64 copy, prepared states
+    live_bytes = per_input * total * (4 + 8 * (1 + prepared))     # raw float32, one float64 copy, prepared states
+    return int(live_bytes + held * 8 * (1 + prepared))
 
 def _check_memory(need: int):
     avail = _available_bytes()
@@ -106,17 +137,67 @@ def _check_memory(need: int):
                           "(`layout='pool'`), or stream minibatch CKA with memory bounded by one batch "
                           "(`streaming=True`).")
 
-def compare(models, data, layers=None, measures=None, layout: str = "flatten", pairs="upper", n: int | None = None,
+def _check_saved(named, used, lay, data, n):
+    "Refuse saved activations of other inputs than each other's (or `data`), other conventions, or lacking layers."
+    saved = {k: named[k] for k in used if isinstance(named[k], Activations)}
+    live = [k for k in used if k not in saved]
+    if data is None and live:
+        raise ValueError(f"`data` is None, but {live} are models that need inputs; pass `data` (the inputs the saved "
+                         "activations were taken on), or saved activations for every model.")
+    for k, a in saved.items():
+        missing = [l for l in lay[k] if l not in a]
+        if missing:
+            raise ValueError(f"Unknown layer(s) {missing} in `layers` for the saved activations {_where(k, a)}, which "
+                             f"hold {list(a)}.")
+    if not saved: return
+    (k0, a0), fp = next(iter(saved.items())), None
+    if data is not None:
+        want = num_inputs(data) if n is None else n
+        fp = input_fingerprint(data, n)
+    elif n is not None and n != a0.n_inputs:
+        raise ValueError(f"`n`={n}, but the saved activations {_where(k0, a0)} hold {a0.n_inputs} inputs; without "
+                         "`data`, `n` must be None or that number.")
+    for k, a in saved.items():
+        if fp is not None and a.n_inputs != want:
+            raise ValueError(f"The saved activations {_where(k, a)} hold {a.n_inputs} inputs, but `data` gives {want}; "
+                             "pass the inputs they were taken on (or `n=` for the first n of them).")
+        if fp is not None and a.fingerprint != fp:
+            raise ValueError(f"The saved activations {_where(k, a)} were taken on other inputs than `data` (input "
+                             f"fingerprints {a.fingerprint} and {fp}); every model must see the same inputs in the "
+                             "same order.")
+        if fp is None and a.fingerprint != a0.fingerprint:
+            raise ValueError(f"The saved activations {_where(k0, a0)} and {_where(k, a)} were taken on different "
+                             f"inputs (input fingerprints {a0.fingerprint} and {a.fingerprint}); compare only "
+                             "activations of the same inputs, in the same order.")
+    tokens = {k: getattr(a, "tokens", None) for k, a in saved.items()}
+    if len(set(tokens.values())) > 1:
+        raise ValueError(f"The saved activations use different token conventions {tokens}; their rows are not the "
+                         "same inputs. Save them all with one convention.")
+
+def _matrix(acts, k, layer, layout) -> torch.Tensor:
+    "Layer `layer` of model `k` as a matrix by `layout`; saved activations taken in another layout are refused."
+    X, have = acts[layer], acts.layout
+    if have == "raw": return to_layout(X, layout)
+    if have == layout or len(acts.shapes.get(layer, X.shape[1:])) <= 1: return X   # one vector per input: all agree
+    raise ValueError(f"The saved activations {_where(k, acts)} hold layer {layer!r} (per-input shape "
+                     f"{tuple(acts.shapes[layer])}) in layout {have!r}, but this comparison needs {layout!r} (the "
+                     "measure's layout, or `layout=` for measures registered with 'any'); use a measure that reads "
+                     f"{have!r}, or save with layout='raw' to serve every layout.")
+
+def compare(models, data=None, layers=None, measures=None, layout: str = "flatten", pairs="upper", n: int | None = None,
             batch_size: int = 256, device=None, errors: str = "raise", progress: bool = False, streaming: bool = False,
-            **measure_kwargs) -> pd.DataFrame:
+            ci: float | None = None, n_resamples: int = 999, seed: int = 0, **measure_kwargs) -> pd.DataFrame:
     """Every measure on every model pair × layer pair: a tidy DataFrame, one row per comparison.
 
     Parameters
     ----------
-    models : dict name -> nn.Module, or a list (named model0, model1, …); at least one.
+    models : dict name -> nn.Module, or a list (named model0, model1, …); at least one. A value may also be saved
+        activations (a .safetensors path from `save_activations`, or `load_activations`'s result); they must have
+        been taken on the same inputs (checked by input fingerprint) in a layout this comparison can use.
     data : the inputs every model sees, in the same order: a Dataset (of inputs or (input, label) pairs), a tensor or
         array of inputs, an (x, y) pair of tensors, or a DataLoader that iterates in order (a shuffling one is
-        refused). Labels, when present, go to measures that require them.
+        refused). Labels, when present, go to measures that require them. None when every model is saved
+        activations (labels then come from the files).
     layers : None for each model's comparable layers (`list_layers`), a list used for every model, or a dict
         model name -> list.
     measures : registered names or `Measure`s; None for `default_measures("compare")`.
@@ -129,20 +210,25 @@ def compare(models, data, layers=None, measures=None, layout: str = "flatten", p
         (what `repsim compare` uses) keeps going and puts NaN in `value` and the reason in `error`.
     progress : a progress bar over the comparisons.
     streaming : minibatch CKA in one pass with memory bounded by one batch (`streaming_cka`).
+    ci : a confidence level in (0, 1), e.g. 0.95, to add a bootstrap interval over the inputs to every row
+        (`repsim.stats.bootstrap_ci`, percentile method; columns `ci_low`, `ci_high`); None (default) for none.
+        Measures the bootstrap refuses (row-splitting, model-level) raise, or with errors='record' get NaN bounds and
+        the reason in `error`.
+    n_resamples, seed : bootstrap resamples per row and their seed (used only with `ci`).
     **measure_kwargs : per-measure keyword arguments, keyed by measure name, e.g.
         `compare(models, data, measures=["rbf_cka"], rbf_cka=dict(sigma=0.4))`.
 
     Returns
     -------
-    DataFrame with columns model_a, model_b, layer_a, layer_b, measure, value, kind, layout, n, error; the scale
-    in force is in `df.attrs["scale"]`.
+    DataFrame with columns model_a, model_b, layer_a, layer_b, measure, value, kind, layout, n, error (and ci_low,
+    ci_high with `ci`); the scale in force is in `df.attrs["scale"]`.
     """
     if streaming:
         if measures not in (None, "minibatch_cka", ["minibatch_cka"], ("minibatch_cka",)):
             raise ValueError(f"`streaming=True` computes minibatch CKA only; got measures={measures!r}. Drop "
                              "`measures` or use streaming=False.")
         return streaming_cka(models, data, layers, pairs, batch_size, n, device, progress)
-    named = named_models(models)
+    named = named_models(models, saved=True)
     names = list(named)
     mpairs = _model_pairs(names, pairs)
     lay = _layers_for(named, layers)
@@ -150,9 +236,13 @@ def compare(models, data, layers=None, measures=None, layout: str = "flatten", p
     if layout not in LAYOUTS or layout == "raw":
         raise ValueError(f"`layout` must be 'flatten', 'pixels' or 'pool', got {layout!r}.")
     if errors not in ("raise", "record"): raise ValueError(f"`errors` must be 'raise' or 'record', got {errors!r}.")
+    if ci is not None and (isinstance(ci, bool) or not isinstance(ci, (int, float)) or not 0 < ci < 1):
+        raise ValueError(f"`ci` must be None or a confidence level in (0, 1), e.g. 0.95, got {ci!r}.")
     used = sorted({k for p in mpairs for k in p}, key=names.index)
+    _check_saved(named, used, lay, data, n)
     _check_memory(estimate_memory(named, used, lay, data, n, ms, batch_size, device))
-    acts = {k: get_activations(named[k], data, lay[k], layout="raw", batch_size=batch_size, n=n, device=device)
+    acts = {k: named[k] if isinstance(named[k], Activations) else
+            get_activations(named[k], data, lay[k], layout="raw", batch_size=batch_size, n=n, device=device)
             for k in used}
     rows = []
     it = [(a, b, la, lb) for a, b in mpairs for la in lay[a] for lb in lay[b]]
@@ -161,7 +251,7 @@ def compare(models, data, layers=None, measures=None, layout: str = "flatten", p
         it = tqdm(it, desc="compare")
     mats, prep, fits = {}, {}, {}                   # per-call caches: layouts, per-layer states, model-level work
     def mat(k, l, lo):
-        if (k, l, lo) not in mats: mats[(k, l, lo)] = to_layout(acts[k][l], lo)
+        if (k, l, lo) not in mats: mats[(k, l, lo)] = _matrix(acts[k], k, l, lo)
         return mats[(k, l, lo)]
     def state(m, kw, k, l, lo):                     # per-layer work of a measure, done once per layer
         key = (m.name, k, l, lo)
@@ -173,7 +263,8 @@ def compare(models, data, layers=None, measures=None, layout: str = "flatten", p
             ctx = _context(m, acts, named, a, b, la, lb, data, fits)
             kw = {**m.kwargs, **measure_kwargs.get(m.name, {}), **ctx}
             row = dict(model_a=a, model_b=b, layer_a=la, layer_b=lb, measure=m.name, kind=m.kind,
-                       layout=lo if "models" not in m.requires else "model", n=int(acts[a][la].shape[0]))
+                       layout=lo if "models" not in m.requires else "model",
+                       n=int(getattr(acts[a], "n_inputs", None) or acts[a][la].shape[0]))
             try:
                 check_min_n(m.name, m.min_n, row["n"])
                 if m.prepare is not None and not ctx:
@@ -187,9 +278,22 @@ def compare(models, data, layers=None, measures=None, layout: str = "flatten", p
                 if errors == "raise":
                     raise type(e)(f"{m.name} on {a}:{la} vs {b}:{lb}: {e}") from e
                 row["value"] = float("nan"); row["error"] = f"{type(e).__name__}: {e}"
+            if ci is not None:
+                row["ci_low"] = row["ci_high"] = float("nan")
+                if row["error"] is None:
+                    try:
+                        if "models" in m.requires:
+                            raise ValueError("a model-level measure has no per-input bootstrap")
+                        r = bootstrap_ci(m, mat(a, la, lo), mat(b, lb, lo), n_resamples=n_resamples, confidence=ci,
+                                         seed=seed, labels=ctx.get("labels"), measure_kwargs=measure_kwargs.get(m.name))
+                        row["ci_low"], row["ci_high"] = r.low, r.high
+                    except Exception as e:
+                        if errors == "raise":
+                            raise type(e)(f"bootstrap interval of {m.name} on {a}:{la} vs {b}:{lb}: {e}") from e
+                        row["error"] = f"ci: {type(e).__name__}: {e}"
             rows.append(row)
     df = pd.DataFrame(rows, columns=["model_a", "model_b", "layer_a", "layer_b", "measure", "value", "kind",
-                                     "layout", "n", "error"])
+                                     "layout", "n", "error"] + (["ci_low", "ci_high"] if ci is not None else []))
     df.attrs["scale"] = get_scale()
     return df
 
@@ -318,3 +422,124 @@ def diagonal_summary(df: pd.DataFrame, measure: str, model_a: str, model_b: str)
     mask = np.ones(t.shape, bool)
     for l in common: mask[t.index.get_loc(l), t.columns.get_loc(l)] = False
     return dict(diag_mean=float(diag.mean()), offdiag_mean=float(t.values[mask].mean()), n_layers=len(common))
+
+# %% ../nbs/08_comparison.ipynb #f60857e7
+def pairwise(
+    models,                   # dict name -> model or saved activations (a .safetensors path or `load_activations`)
+    layer,                    # the layer compared: one name for every model, or a dict model name -> layer name
+    measure,                  # one registered measure name or `Measure`
+    data=None,                # the inputs every live model sees (as in `compare`); None when all are saved activations
+    layout: str = "flatten",  # conv-map convention for measures registered with layout 'any'
+    n: int | None = None,     # use the first `n` inputs of `data`
+    batch_size: int = 256,    # inputs per forward pass when capturing activations
+    device=None,              # where live models run (each model's own device by default)
+    **measure_kwargs,         # keyword arguments of the measure, e.g. sigma=0.4 for rbf_cka
+) -> pd.DataFrame:            # model × model values; `attrs`: measure, kind, identity, symmetric, layer, layout, n
+    "The model × model matrix of `measure` at `layer`: each model's layer prepared once, each pair computed once."
+    named = named_models(models, saved=True)
+    if len(named) < 2:
+        raise ValueError(f"`models` has {len(named)} entry; a model × model matrix needs at least 2 models.")
+    if measure is None or isinstance(measure, (list, tuple, set, dict)):
+        raise TypeError(f"`measure` must be one measure name or `Measure`, got {measure!r}; for several measures call "
+                        "`pairwise` once per measure, or use `compare`.")
+    m = get_measure(measure)
+    if isinstance(layer, Mapping):
+        bad = {k: v for k, v in layer.items() if not isinstance(v, str)}
+        if bad: raise TypeError(f"`layer` dict values must be single layer names, got {bad}.")
+    elif not isinstance(layer, str):
+        raise TypeError(f"`layer` must be one layer name (or a dict model name -> layer name), got {layer!r}; for "
+                        "many layers use `compare`.")
+    names = list(named)
+    pairs = "cross" if m.symmetric else [(a, b) for a in names for b in names if a != b]
+    df = compare(named, data, layers=layer, measures=[m], layout=layout, pairs=pairs, n=n, batch_size=batch_size,
+                 device=device, **{m.name: measure_kwargs})
+    pos = {k: i for i, k in enumerate(names)}
+    V = np.full((len(names), len(names)), np.nan)
+    for a, b, v in zip(df.model_a, df.model_b, df.value):
+        V[pos[a], pos[b]] = v
+        if m.symmetric: V[pos[b], pos[a]] = v
+    np.fill_diagonal(V, m.identity)
+    out = pd.DataFrame(V, index=pd.Index(names, name="model_a"), columns=pd.Index(names, name="model_b"))
+    out.attrs.update(measure=m.name, kind=m.kind, identity=float(m.identity), symmetric=bool(m.symmetric),
+                     layer=layer, layout=str(df.layout.iloc[0]), n=int(df.n.iloc[0]), scale=get_scale())
+    return out
+
+def _check_pairwise(df, name: str = "df") -> pd.DataFrame:
+    "`df` if it is a model × model matrix from `pairwise`, else a clear error."
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"`{name}` must be the DataFrame returned by `pairwise`, got {type(df).__name__}.")
+    missing = [k for k in ("measure", "kind", "identity") if k not in df.attrs]
+    if missing or df.shape[0] != df.shape[1] or list(df.index) != list(df.columns):
+        raise ValueError(f"`{name}` is not a model × model matrix from `pairwise` (square, same models on both axes, "
+                         "attrs measure/kind/identity); compute it with `pairwise(models, layer, measure, data)`.")
+    if len(df) < 2: raise ValueError(f"`{name}` has {len(df)} model; a model × model picture needs at least 2.")
+    if not np.isfinite(df.to_numpy(dtype=float)).all():
+        raise ValueError(f"`{name}` has NaN or infinite entries; every pair needs a value to embed or cluster.")
+    return df
+
+def dissimilarity(
+    df: pd.DataFrame,  # a model × model matrix from `pairwise`
+) -> pd.DataFrame:     # symmetric, zero-diagonal, non-negative model × model dissimilarities
+    """`pairwise`'s matrix as dissimilarities: identity − value for a similarity (1 − CKA), the value itself for a
+    distance; an asymmetric measure is symmetrised as (D + Dᵀ)/2. Values beyond the identity (a similarity above
+    m(X, X)) by more than rounding are refused."""
+    _check_pairwise(df)
+    V, ident = df.to_numpy(dtype=float), float(df.attrs["identity"])
+    D = ident - V if df.attrs["kind"] == "similarity" else V - ident
+    D = (D + D.T) / 2
+    np.fill_diagonal(D, 0.0)
+    if (D < -1e-9 * max(1.0, abs(ident))).any():
+        i, j = np.unravel_index(np.argmin(D), D.shape)
+        raise ValueError(f"{df.attrs['measure']} of ({df.index[i]}, {df.columns[j]}) lies beyond the measure's "
+                         f"identity {ident:g} (dissimilarity {D[i, j]:.3g}), so identity − value is no dissimilarity.")
+    return pd.DataFrame(D.clip(min=0), index=df.index, columns=df.columns)
+
+def _mds(D: np.ndarray, seed: int) -> np.ndarray:
+    "A 2-D metric MDS embedding of the precomputed dissimilarities `D` (scikit-learn, any supported version)."
+    import inspect
+    from sklearn.manifold import MDS
+    new = "metric_mds" in inspect.signature(MDS).parameters           # scikit-learn >= 1.8 renamed the arguments
+    kw = dict(metric="precomputed", init="classical_mds") if new else dict(dissimilarity="precomputed")
+    return MDS(n_components=2, random_state=seed, **kw).fit_transform(D)
+
+def pairwise_plot(
+    df: pd.DataFrame,     # a model × model matrix from `pairwise`
+    method: str = "mds",  # beside the heatmap: 'mds' (a 2-D metric MDS map) or 'dendrogram' (average linkage)
+    seed: int = 0,        # seed of the MDS fit
+    annot: bool = True,   # write the values in the heatmap's cells
+) -> "matplotlib.figure.Figure":  # heatmap on the left, MDS map or dendrogram on the right
+    """Heatmap of `pairwise`'s matrix beside an MDS map or a dendrogram of its `dissimilarity` (identity − value for
+    similarities). Bright means alike, as in `heatmap`; with 'dendrogram' the heatmap follows the tree's leaf order."""
+    import seaborn as sns, matplotlib.pyplot as plt
+    from scipy.cluster import hierarchy
+    from scipy.spatial.distance import squareform, pdist
+    _check_pairwise(df)
+    if method not in ("mds", "dendrogram"): raise ValueError(f"`method` must be 'mds' or 'dendrogram', got {method!r}.")
+    D = dissimilarity(df)
+    meas, kind, k = df.attrs["measure"], df.attrs["kind"], len(df)
+    dlabel = f"{df.attrs['identity']:g} − {meas}" if kind == "similarity" else meas
+    fig, (ax_h, ax_m) = plt.subplots(1, 2, figsize=(7.5 + 0.9 * k, max(3.8, 1.8 + 0.5 * k)), layout="constrained")
+    order = list(df.index)
+    if method == "dendrogram":
+        Z = hierarchy.linkage(squareform(D.to_numpy(), checks=False), method="average")
+        tree = hierarchy.dendrogram(Z, labels=order, ax=ax_m, orientation="right", color_threshold=0,
+                                    above_threshold_color="0.3")
+        order = tree["ivl"][::-1]                      # top to bottom, as the heatmap's rows
+        ax_m.set_xlabel(f"{dlabel} (average linkage)"); ax_m.set_title("hierarchical clustering", fontsize=10)
+    else:
+        E = _mds(D.to_numpy(), seed)
+        d = squareform(D.to_numpy(), checks=False)
+        stress = float(np.sqrt(((pdist(E) - d) ** 2).sum() / (d ** 2).sum())) if (d ** 2).sum() > 0 else 0.0
+        ax_m.scatter(E[:, 0], E[:, 1], s=30, color="0.2")
+        for name, (u, v) in zip(df.index, E):
+            ax_m.annotate(str(name), (u, v), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        ax_m.set_aspect("equal", adjustable="datalim"); ax_m.margins(0.25)
+        ax_m.set_title(f"MDS of {dlabel}\n(Kruskal stress-1 {stress:.3f}; 0 = exact)", fontsize=10)
+        ax_m.set_xticks([]); ax_m.set_yticks([])
+    t = df.loc[order, order]
+    label = f"{meas}\n({kind}: {'higher' if kind == 'similarity' else 'lower'} = more alike)"
+    sns.heatmap(t, annot=annot, fmt=_fmt(t.to_numpy()), cmap="magma" if kind == "similarity" else "magma_r", ax=ax_h,
+                square=True, cbar_kws={"shrink": 0.8, "label": label}, annot_kws={"fontsize": 7})
+    ax_h.set_title(f"{meas} at {df.attrs.get('layer')}", fontsize=10); ax_h.set_xlabel(""); ax_h.set_ylabel("")
+    ax_h.tick_params(axis="x", labelrotation=45)
+    return fig

@@ -19,6 +19,21 @@ import torch
 from .core import as_matrix, as_pair, register_measure, centre
 
 # %% ../nbs/07_procrustes.ipynb #045a82a3
+def _gram_factor(A: torch.Tensor) -> torch.Tensor:
+    """An (n, r) factor F with F Fᵀ = A Aᵀ: F = V Λ^{1/2} over the eigen-directions of the n × n Gram matrix above
+    n·eps·λ_max. In the autograd graph F carries the gradient of A Q with Q = Aᵀ V Λ^{-1/2} (the orthonormal basis
+    of A's row space) held fixed, which changes F Fᵀ to first order exactly as A Aᵀ changes: no derivative of
+    `eigh` (nor of √λ near λ = 0) is taken."""
+    Ad = A.detach()
+    evals, V = torch.linalg.eigh(Ad @ Ad.T)
+    keep = evals > evals[-1] * A.shape[0] * torch.finfo(A.dtype).eps
+    V, s = V[:, keep], evals[keep].sqrt()
+    F = V * s
+    if torch.is_grad_enabled() and A.requires_grad:
+        P = A @ (Ad.T @ (V / s))                     # = F up to rounding; its gradient is the one F needs
+        F = F + (P - P.detach())
+    return F
+
 def _unit(X, name):
     Xc = centre(X, rescale=True)                     # exact powers of two: the norm cannot overflow or underflow
     nrm = torch.linalg.matrix_norm(Xc)
@@ -27,18 +42,22 @@ def _unit(X, name):
                          "Frobenius norm and the Procrustes distance is undefined. Drop it or pass more varied "
                          "inputs.")
     A = Xc / nrm
-    if A.shape[1] > A.shape[0]:                      # wide: a factor with the same Gram matrix, n columns
-        evals, V = torch.linalg.eigh(A @ A.T)
-        A = V * evals.clamp_min(0).sqrt()
+    if A.shape[1] > A.shape[0]: A = _gram_factor(A)  # wide: a factor with the same Gram matrix, at most n columns
     return A
+
+def _nuclear_distance(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
+    "2 - 2‖AᵀB‖_* of two unit-norm (factor) matrices, clipped to [0, 2], as a 0-d tensor."
+    return (2 - 2 * torch.linalg.svdvals(A.T @ B.to(A.device)).sum()).clamp(0, 2)
+
+def _procrustes(X: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
+    "Procrustes distance of two checked floating tensors, as a 0-d tensor in their dtype and in the autograd graph."
+    return _nuclear_distance(_unit(X, "X"), _unit(Y, "Y"))
 
 def procrustes_distance(X, Y, dtype=torch.float64) -> float:
     """Orthogonal Procrustes distance (Ding et al. 2021): centre, scale to unit Frobenius norm, then
     2 - 2‖AᵀB‖_*. A distance in [0, 2]; 0 means equal up to rotation, scale and translation."""
     X, Y = as_pair(X, Y, min_rows=2, dtype=dtype)
-    A, B = _unit(X, "X"), _unit(Y, "Y")
-    nuc = torch.linalg.svdvals(A.T @ B).sum()
-    return float((2 - 2 * nuc).clamp(0, 2))
+    return float(_procrustes(X, Y))
 
 def prepare_procrustes(X, dtype=torch.float64) -> torch.Tensor:
     "Per-representation part of `procrustes_distance`: the centred, unit-norm matrix (n columns at most)."
@@ -52,7 +71,7 @@ def procrustes_prepared(sx: torch.Tensor, sy: torch.Tensor, **kw) -> float:
                             f"{type(s).__name__}.")
     if sx.shape[0] != sy.shape[0]:
         raise ValueError(f"`X` and `Y` must have the same number of rows: got {sx.shape[0]} and {sy.shape[0]}.")
-    return float((2 - 2 * torch.linalg.svdvals(sx.T @ sy.to(sx.device)).sum()).clamp(0, 2))
+    return float(_nuclear_distance(sx, sy))
 
 procrustes_distance = register_measure("procrustes_distance", procrustes_distance, kind="distance", symmetric=True,
                  prepare=prepare_procrustes, prepared=procrustes_prepared,

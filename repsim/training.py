@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'OPTIMIZERS', 'SCHEDULES', 'ZOO_RECIPES', 'ZOO_SEEDS', 'TrainConfig', 'cache_dir', 'checkpoint_paths',
-           'state_hash', 'evaluate', 'train_epoch', 'train', 'train_zoo', 'zoo_config']
+__all__ = ['CACHE_VERSION', 'OPTIMIZERS', 'SCHEDULES', 'ZOO_RECIPES', 'ZOO_SEEDS', 'ZOO_RECIPE_SEEDS', 'TrainConfig', 'cache_dir',
+           'checkpoint_paths', 'state_hash', 'evaluate', 'train_epoch', 'train', 'train_zoo', 'zoo_seeds', 'zoo_config']
 
 # %% ../nbs/03_training.ipynb #cfd5a6df
 import numpy as np
@@ -340,8 +340,18 @@ ZOO_RECIPES = {
     ("tiny10", "mnist"): dict(n_train=None, epochs=8, schedule="cosine", lr=0.05, augment=("crop",)),
     ("mlp", "mnist1d"): dict(n_train=None, model_kwargs={"hidden": [256, 256, 256, 256]}, epochs=60, schedule="cosine",
                              lr=0.05, augment=("shift",)),
+    **{(m, "mnist"): dict(n_train=None, model_kwargs={"width": w}, epochs=6, schedule="cosine", lr=0.05,
+                          augment=("crop",)) for m, w in (("vgg11", 0.25), ("plain20", 0.5), ("resnet20", 0.5))},
 }
 ZOO_SEEDS = (0, 1, 2, 3, 4)
+ZOO_RECIPE_SEEDS = {(m, "mnist"): (0, 1, 2) for m in ("vgg11", "plain20", "resnet20")}
+
+def zoo_seeds(model: str = "tiny10", dataset: str = "mnist") -> tuple:
+    "The seeds the reference zoo trains for (`model`, `dataset`): `ZOO_SEEDS` unless the recipe names fewer."
+    if (model, dataset) not in ZOO_RECIPES:
+        raise ValueError(f"No reference recipe for model {model!r} on {dataset!r}; recipes exist for "
+                         f"{sorted(ZOO_RECIPES)}.")
+    return ZOO_RECIPE_SEEDS.get((model, dataset), ZOO_SEEDS)
 
 def zoo_config(model: str = "tiny10", dataset: str = "mnist", seed: int = 0, **overrides) -> TrainConfig:
     "The reference-zoo recipe for (`model`, `dataset`) and `seed`, as a `TrainConfig`; `overrides` replace fields."

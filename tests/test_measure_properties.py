@@ -12,7 +12,7 @@ scaling invariance holds over the whole float64 range (factors 1e±150 and 1e±3
 Measures that refuse n <= p (the CCA family) are detected by probing them with a wide matrix; they get only tall
 data (n > p1 + p2 + 2), all other measures get tall and wide data.
 """
-import importlib, os, pkgutil
+import importlib, math, os, pkgutil
 
 import numpy as np
 import pytest
@@ -98,6 +98,7 @@ seeds = st.integers(0, 2**32 - 1)
 @given(seed=seeds, wide=st.booleans())
 def test_identity(name, seed, wide):
     m = MEASURES[name]
+    if math.isnan(m.identity): pytest.skip(f"{name} has no fixed value on (X, X) (identity NaN)")
     X, _ = make_pair(seed, name, wide)
     assert abs(m(X, X) - m.identity) < TOL, f"{name}(X, X) = {m(X, X)}, declared identity {m.identity}"
 
@@ -194,6 +195,7 @@ def test_awkward_inputs_give_a_finite_value_and_the_identity(name, seed, kind, m
     try: v = m(Xe, Ye)
     except ValueError: return                                  # a clear refusal (e.g. n <= p after a new column)
     assert np.isfinite(v), f"{name} on {kind} inputs gives {v}"
+    if math.isnan(m.identity): return                         # unnormalised (no identity, no bounded range)
     if m.kind == "similarity": assert -1 - 1e-9 <= v <= 1 + 1e-9, v
     tol = 1e-4 if kind in ("float32", "large_offset") else TOL
     try: same = m(Xe, Xe)
