@@ -8,18 +8,20 @@ Docs: https://repsim-dev.github.io/neural-repsim/activations.html.md"""
 
 # %% ../nbs/04_activations.ipynb #c82a1528
 from __future__ import annotations
-import warnings
+import inspect, re, warnings
+from collections.abc import Mapping
 from contextlib import contextmanager
 
 # %% auto #0
-__all__ = ['LAYOUTS', 'list_layers', 'fx_node_names', 'get_layer', 'to_layout', 'as_loader', 'iter_batches', 'num_inputs',
-           'as_tensors', 'random_subset', 'Activations', 'model_device', 'get_activations', 'frozen', 'layer_output']
+__all__ = ['LAYOUTS', 'TOKENS', 'list_layers', 'fx_node_names', 'get_layer', 'to_layout', 'select_tokens', 'as_loader',
+           'iter_batches', 'num_inputs', 'as_tensors', 'random_subset', 'Activations', 'model_device',
+           'get_activations', 'frozen', 'layer_output']
 
 # %% ../nbs/04_activations.ipynb #8ce3a98d
 import numpy as np
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, Dataset, TensorDataset, SequentialSampler
+from torch.utils.data import DataLoader, Dataset, TensorDataset, SequentialSampler, default_collate
 
 # %% ../nbs/04_activations.ipynb #3a89abbf
 def list_layers(model: nn.Module, all: bool = False) -> list[str]:
@@ -50,17 +52,29 @@ def fx_node_names(model: nn.Module) -> list[str]:
             return list(get_graph_node_names(model)[1])
     except Exception: return []
 
+_ELEMENT = re.compile(r"^(.+)\[([^\[\]]+)\]$")
+
+def _parse_layer(spec: str):
+    "(module, element) of a layer name: 'enc' -> ('enc', None), 'enc[1]' -> ('enc', 1), 'enc[key]' -> ('enc', 'key')."
+    m = _ELEMENT.match(spec) if isinstance(spec, str) else None
+    if not m: return spec, None
+    k = m.group(2).strip().strip("'\"")
+    return m.group(1), int(k) if re.fullmatch(r"-?\d+", k) else k
+
 def _check_layers(model, layers, arg: str = "layers") -> list[str]:
     if layers is None: return list_layers(model)
     if isinstance(layers, str): layers = [layers]
     layers = list(layers)
     if not layers: raise ValueError(f"`{arg}` is empty; pass layer names from `list_layers(model)` or None for all.")
+    bad = [l for l in layers if not isinstance(l, str)]
+    if bad: raise TypeError(f"`{arg}` must hold layer names (str from `list_layers(model)`), got {bad}.")
     names = set(n for n, _ in model.named_modules() if n)
-    unknown = [l for l in layers if l not in names]
+    unknown = [l for l in layers if _parse_layer(l)[0] not in names]
     if unknown: unknown = [l for l in unknown if l not in fx_node_names(model)]     # a torch.fx node name also works
     if unknown:
         raise ValueError(f"Unknown layer name(s) {unknown} in `{arg}` for {type(model).__name__}. Valid comparable "
-                         f"layers: {list_layers(model)} (any name from `list_layers(model, all=True)` also works).")
+                         f"layers: {list_layers(model)} (any name from `list_layers(model, all=True)` also works, "
+                         "and 'name[i]' or 'name[key]' picks one element of a module that returns a tuple or dict).")
     if len(set(layers)) != len(layers): raise ValueError(f"`{arg}` has duplicates: {layers}.")
     return layers
 
@@ -70,7 +84,7 @@ def get_layer(model: nn.Module, layer: str, arg: str = "layer") -> nn.Module:
         raise TypeError(f"`model` must be a torch.nn.Module, got {type(model).__name__}.")
     if not isinstance(layer, str):
         raise TypeError(f"`{arg}` must be a layer name (a str from `list_layers(model)`), got {layer!r}.")
-    return dict(model.named_modules())[_check_layers(model, layer, arg)[0]]
+    return dict(model.named_modules())[_parse_layer(_check_layers(model, layer, arg)[0])[0]]
 
 # %% ../nbs/04_activations.ipynb #6f89aebe
 LAYOUTS = ("flatten", "pixels", "pool", "raw")
@@ -86,9 +100,98 @@ def to_layout(a: torch.Tensor, layout: str = "flatten") -> torch.Tensor:
     # pixels: (n, C, *s) -> (n, *s, C) -> (n * prod(s), C)
     return a.movedim(1, -1).reshape(-1, a.shape[1])
 
+# %% ../nbs/04_activations.ipynb #6fe14d5f
+TOKENS = ("mean", "cls", "last", "all", "map")
+_TOKENS_HELP = ("'mean' (masked mean over valid tokens), 'cls' (first token), 'last' (last valid token) or 'all' "
+                "(every valid token a row)")
+
+def _check_mask(mask, name: str = "mask") -> torch.Tensor:
+    "`mask` as a bool tensor (inputs, tokens); refuse other shapes and values other than 0/1."
+    if isinstance(mask, np.ndarray): mask = torch.from_numpy(mask)
+    if not isinstance(mask, torch.Tensor):
+        raise TypeError(f"`{name}` must be a tensor or array (inputs, tokens) of 0/1, got {type(mask).__name__}.")
+    if mask.ndim != 2: raise ValueError(f"`{name}` must be 2-D (inputs, tokens), got shape {tuple(mask.shape)}.")
+    if not ((mask == 0) | (mask == 1)).all():
+        raise ValueError(f"`{name}` must hold only 0 (padding) and 1 (a real token), got values "
+                         f"{torch.unique(mask)[:6].tolist()}.")
+    return mask.bool()
+
+def select_tokens(
+    a: torch.Tensor,        # a sequence output (n, tokens, features)
+    tokens: str = "mean",   # 'mean', 'cls', 'last' or 'all' (see `TOKENS`)
+    mask=None,              # (n, tokens) 0/1: 1 = a real token, 0 = padding; None: every token is valid
+    offset: int = 0,        # index of the first input of `a` in the data (for error messages)
+) -> torch.Tensor:          # (n, features) for 'mean', 'cls', 'last'; (mask.sum(), features) for 'all'
+    "One row per input (or per valid token with 'all') of a sequence output `a`, by the token convention `tokens`."
+    if tokens not in TOKENS[:4]: raise ValueError(f"Unknown `tokens` {tokens!r}; choose {_TOKENS_HELP}.")
+    if not isinstance(a, torch.Tensor) or a.ndim != 3:
+        raise ValueError(f"`a` must be a sequence output (n, tokens, features), got "
+                         f"{tuple(a.shape) if isinstance(a, torch.Tensor) else type(a).__name__}.")
+    n, T, _ = a.shape
+    m = torch.ones(n, T, dtype=torch.bool) if mask is None else _check_mask(mask)
+    if tuple(m.shape) != (n, T):
+        raise ValueError(f"The mask has shape {tuple(m.shape)}, but the output has {n} inputs × {T} tokens; the mask "
+                         "must be (inputs, tokens) for the same inputs (the batch's `attention_mask`, or `mask=`).")
+    m = m.to(a.device)
+    empty = (~m.any(1)).nonzero().flatten()
+    if len(empty):
+        raise ValueError(f"Input(s) {(empty + offset).tolist()[:10]} have no valid token (an all-zero mask row); "
+                         "drop them from the data.")
+    if tokens == "mean":
+        s = torch.where(m[..., None], a, 0).sum(1, dtype=torch.float64)
+        return (s / m.sum(1, keepdim=True)).to(torch.promote_types(a.dtype, torch.float32))
+    if tokens == "cls":
+        pad = (~m[:, 0]).nonzero().flatten()
+        if len(pad):
+            raise ValueError(f"tokens='cls' takes the first token, but it is padding in input(s) "
+                             f"{(pad + offset).tolist()[:10]} (left padding?); pad on the right, or use 'last'.")
+        return a[:, 0]
+    if tokens == "last": return a[torch.arange(n, device=a.device), T - 1 - m.flip(1).int().argmax(1)]
+    return a[m]
+
 # %% ../nbs/04_activations.ipynb #43e90e34
-_DATA_FORMS = ("an ImageDataset (with .x, .y), an (x, y) pair of tensors, a tensor or array of inputs, a torch "
-               "Dataset or a DataLoader")
+_DATA_FORMS = ("an ImageDataset (with .x, .y), an (x, y) pair of tensors, a tensor or array of inputs, a dict of "
+               "tensors (rows: the first dimension), a list of dicts (one per input), a torch Dataset or a DataLoader")
+
+class _DictRows(Dataset):
+    "A dict of tensors whose first dimension indexes the inputs, as a Dataset of one dict per input."
+    def __init__(self, d: Mapping, name: str = "data"):
+        d = {k: torch.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in d.items()}
+        bad = {k: type(v).__name__ for k, v in d.items() if not isinstance(v, torch.Tensor) or v.ndim == 0}
+        if not d or bad:
+            raise TypeError(f"`{name}` is a dict, so it must map names to tensors whose first dimension indexes the "
+                            f"inputs (e.g. a tokenizer's output with return_tensors='pt'); got {bad or 'no entries'}.")
+        rows = {k: len(v) for k, v in d.items()}
+        if len(set(rows.values())) > 1:
+            raise ValueError(f"`{name}`: the tensors of the dict have different numbers of rows {rows}; each row is "
+                             "one input.")
+        self.d, self.n = d, next(iter(rows.values()))
+    def __len__(self): return self.n
+    def __getitem__(self, i): return {k: v[i] for k, v in self.d.items()}
+
+class _Records(Dataset):
+    "A list of dicts, one input each, as a Dataset; every dict has the same keys and, per key, one tensor shape."
+    def __init__(self, items: list, name: str = "data"):
+        keys, shapes = list(items[0]), {}
+        for i, it in enumerate(items):
+            if list(it) != keys:
+                raise ValueError(f"`{name}`: item {i} has keys {list(it)}, item 0 has {keys}; every input needs the "
+                                 "same keys.")
+            for k, v in it.items():
+                if isinstance(v, (torch.Tensor, np.ndarray)) and shapes.setdefault(k, tuple(v.shape)) != v.shape:
+                    raise ValueError(f"`{name}`: {k!r} has shape {tuple(v.shape)} in item {i} but {shapes[k]} in "
+                                     "item 0; pad every input to one length (e.g. tokenizer(..., "
+                                     "padding='max_length')) so that the inputs stack into batches.")
+        self.items = items
+    def __len__(self): return len(self.items)
+    def __getitem__(self, i): return self.items[i]
+
+def _as_dataset(data, name: str = "data"):
+    "A dict of tensors or a list of dicts as a Dataset; any other form unchanged."
+    if isinstance(data, Mapping): return _DictRows(data, name)
+    if isinstance(data, (list, tuple)) and data and all(isinstance(d, Mapping) for d in data):
+        return _Records(list(data), name)
+    return data
 
 def _in_memory(data, name="data"):
     "(x, y) tensors (y None without labels) when `data` holds them in memory, else None."
@@ -132,6 +235,7 @@ def as_loader(data, batch_size: int = 256, n: int | None = None) -> DataLoader:
             return data
         data = data.dataset
     if isinstance(data, np.ndarray): data = torch.from_numpy(data)
+    data = _as_dataset(data)
     if not isinstance(data, Dataset):
         xy = _in_memory(data)
         if xy is None: raise TypeError(f"`data` must be {_DATA_FORMS}; got {type(data).__name__}.")
@@ -142,13 +246,18 @@ def as_loader(data, batch_size: int = 256, n: int | None = None) -> DataLoader:
         data = torch.utils.data.Subset(data, range(n))
     return DataLoader(data, batch_size=batch_size, shuffle=False)
 
+_LABEL_KEYS = ("labels", "label")
+
 def _split_batch(b):
+    "(inputs, labels) of a batch: a tensor, an (x, y) pair, an {'x', 'y'} record, or a dict of model inputs."
     if isinstance(b, (list, tuple)): return b[0], (b[1] if len(b) > 1 else None)
-    if isinstance(b, dict): return b.get("x", b.get("input")), b.get("y", b.get("label"))
+    if isinstance(b, Mapping):
+        if "x" in b or "input" in b: return b.get("x", b.get("input")), b.get("y", b.get("label"))
+        return {k: v for k, v in b.items() if k not in _LABEL_KEYS}, next((b[k] for k in _LABEL_KEYS if k in b), None)
     return b, None
 
 def iter_batches(data, batch_size: int = 256, n: int | None = None):
-    "`(x, y)` batches of the first `n` inputs of `data`, in order (`y` is None when `data` has no labels)."
+    "`(x, y)` batches of the first `n` inputs of `data`, in order (`x` a dict for dict data; `y` None without labels)."
     loader = as_loader(data, batch_size, n)          # checked now, not at the first batch
     return (_split_batch(b) for b in loader)
 
@@ -156,6 +265,7 @@ def iter_batches(data, batch_size: int = 256, n: int | None = None):
 def num_inputs(data) -> int:
     "The number of inputs in `data` (any form `as_loader` accepts)."
     if isinstance(data, DataLoader): data = data.dataset
+    data = _as_dataset(data)
     xy = _in_memory(data)
     if xy is not None: return len(xy[0])
     if isinstance(data, Dataset): return len(data)
@@ -164,6 +274,7 @@ def num_inputs(data) -> int:
 def as_tensors(data, idx=None) -> tuple[torch.Tensor, torch.Tensor | None]:
     "Inputs and labels of `data` at positions `idx` (all by default) as tensors `(x, y)`; `y` is None without labels."
     if isinstance(data, DataLoader): data = data.dataset
+    data = _as_dataset(data)
     xy = _in_memory(data)
     if idx is not None:
         idx = torch.as_tensor(np.asarray(idx), dtype=torch.long).reshape(-1)
@@ -174,7 +285,8 @@ def as_tensors(data, idx=None) -> tuple[torch.Tensor, torch.Tensor | None]:
     if not isinstance(data, Dataset): raise TypeError(f"`data` must be {_DATA_FORMS}; got {type(data).__name__}.")
     items = [_split_batch(data[int(i)]) for i in (range(len(data)) if idx is None else idx)]
     if not items: raise ValueError("`data` (or the selection `idx`) is empty.")
-    x = torch.stack([torch.as_tensor(it[0]) for it in items])
+    x = (default_collate([it[0] for it in items]) if isinstance(items[0][0], Mapping)
+         else torch.stack([torch.as_tensor(it[0]) for it in items]))
     y = torch.as_tensor([int(it[1]) for it in items]) if items[0][1] is not None else None
     return x, y
 
@@ -188,13 +300,16 @@ def random_subset(data, k: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tens
 
 # %% ../nbs/04_activations.ipynb #e5ae18c8
 class Activations(dict):
-    "Layer name -> activation matrix (or raw map), with the layout, per-example shapes and labels recorded."
-    def __init__(self, data=(), layout="flatten", shapes=None, labels=None, model_name=None, method=None):
+    "Layer name -> activation matrix (or raw map), with the layout, per-example shapes, labels and token convention."
+    def __init__(self, data=(), layout="flatten", shapes=None, labels=None, model_name=None, method=None,
+                 tokens=None, n_inputs=None, token_index=None):
         super().__init__(data); self.layout, self.shapes, self.labels = layout, shapes or {}, labels
         self.model_name, self.method = model_name, method
+        self.tokens, self.n_inputs, self.token_index = tokens, n_inputs, token_index
     def __repr__(self):
         body = ", ".join(f"{k}: {tuple(v.shape)}" for k, v in self.items())
-        return f"Activations(layout={self.layout!r}, method={self.method!r}, {{{body}}})"
+        tok = f", tokens={self.tokens!r}" if self.tokens is not None else ""
+        return f"Activations(layout={self.layout!r}, method={self.method!r}{tok}, {{{body}}})"
 
 def _fx_extractor(model, layers):
     from torchvision.models.feature_extraction import create_feature_extractor
@@ -206,7 +321,8 @@ class _Hooks:
     "Forward hooks on the modules named `layers`: their outputs and how often each ran in a pass."
     def __init__(self, model, layers):
         mods = dict(model.named_modules()); self.out, self.calls = {}, {}
-        self.model, self.handles = model, [mods[l].register_forward_hook(self._hook(l)) for l in layers if l in mods]
+        self.model, self.handles = model, [mods[l].register_forward_hook(self._hook(l))
+                                           for l in dict.fromkeys(layers) if l in mods]
     def _hook(self, name):
         def f(mod, inp, out):
             self.calls[name] = self.calls.get(name, 0) + 1
@@ -223,14 +339,6 @@ class _Hooks:
                 raise ValueError(f"Layer {name!r} is called {c} times in one forward pass of "
                                  f"{type(self.model).__name__} (a reused module), so its output is ambiguous "
                                  f"(torch.fx would give the first call, hooks the last); {fix}.")
-    def check_tensors(self):
-        "Refuse a module whose output is not one tensor (a tuple): fx and hooks would not agree on what it means."
-        for name, o in self.out.items():
-            if not isinstance(o, torch.Tensor):
-                getitems = [n for n in fx_node_names(self.model) if n.startswith("getitem")]
-                raise TypeError(f"Layer {name!r} returns a {type(o).__name__}, not a tensor (both methods refuse it); "
-                                "pick a layer whose output is a single tensor"
-                                + (f", e.g. the torch.fx node of one element: {getitems}." if getitems else "."))
     def remove(self):
         for h in self.handles: h.remove()
 
@@ -242,57 +350,177 @@ def model_device(model: nn.Module) -> torch.device:
     for t in list(model.parameters()) + list(model.buffers()): return t.device
     return torch.device("cpu")
 
+def _element(o, elem, layer: str) -> torch.Tensor:
+    "The tensor layer name `layer` denotes in its module's output `o`: `o`, its first tensor, or element `elem`."
+    if isinstance(o, torch.Tensor) and elem is None: return o
+    if isinstance(o, torch.Tensor):
+        raise ValueError(f"Layer {layer!r}: the module returns one tensor, so there is no element {elem!r} to pick; "
+                         "drop the brackets.")
+    items = (list(o.items()) if isinstance(o, Mapping) else list(enumerate(o)) if isinstance(o, (tuple, list))
+             else [])
+    what = ", ".join(f"[{k}]: {type(v).__name__}" for k, v in items[:8]) or "none"
+    if elem is None: v = next((v for _, v in items if isinstance(v, torch.Tensor)), None)
+    elif isinstance(elem, int): v = items[elem][1] if -len(items) <= elem < len(items) else None
+    else: v = dict(items).get(elem)
+    if not isinstance(v, torch.Tensor):
+        raise TypeError(f"Layer {layer!r} returns a {type(o).__name__} with no tensor "
+                        f"{'element' if elem is None else f'at [{elem}]'} (elements: {what}); pick a module whose "
+                        "output is a tensor, or one element with 'name[i]' or 'name[key]'.")
+    return v
+
+def _to_device(x, device):
+    if isinstance(x, Mapping): return {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in x.items()}
+    return x.to(device)
+
+def _batch_len(x) -> int:
+    if isinstance(x, Mapping):
+        t = next((v for v in x.values() if isinstance(v, torch.Tensor) and v.ndim), None)
+        if t is None: raise TypeError(f"A dict batch must hold tensors (inputs × ...); got keys {list(x)}.")
+        return len(t)
+    return len(x)
+
+def _check_keys(model, keys) -> bool:
+    "Refuse dict-batch `keys` `model.forward` cannot take; True when it requires `labels` (they are then passed)."
+    try: ps = list(inspect.signature(model.forward).parameters.values())
+    except (TypeError, ValueError): return False
+    named = {p.name: p for p in ps if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    needs = [k for k, p in named.items() if p.default is p.empty]
+    missing = [k for k in needs if k not in keys and k not in _LABEL_KEYS]
+    extra = [] if any(p.kind == p.VAR_KEYWORD for p in ps) else [k for k in keys if k not in named]
+    if missing or extra:
+        raise ValueError(f"The batches of `data` are dicts with keys {sorted(keys)}, but "
+                         f"{type(model).__name__}.forward({', '.join(named)}) "
+                         + (f"needs {missing}" if missing else f"takes no {extra}") + "; make the dataset yield "
+                         "exactly the model's input names (its call is model(**batch)).")
+    return "labels" in needs
+
+def _run(f, x, model):
+    "`f(x)`, or `f(**x)` for a dict batch with the model and the batch keys named in any error."
+    if not isinstance(x, Mapping): return f(x)
+    try: return f(**x)
+    except Exception as e:
+        msg = f"{type(model).__name__}(**batch) failed on a batch with keys {sorted(x)}: {e}"
+        try: err = type(e)(msg)
+        except Exception: err = RuntimeError(msg)
+        raise err from e
+
 @torch.no_grad()
-def get_activations(model: nn.Module, data, layers=None, layout: str = "flatten", batch_size: int = 256,
-                    n: int | None = None, device=None, method: str = "auto", dtype=torch.float32) -> Activations:
-    "Outputs of `layers` of `model` (in eval mode) on `data`, as matrices by `layout`, streamed in batches."
+def get_activations(
+    model: nn.Module,            # the network (run in eval mode; its modes are restored afterwards)
+    data,                        # inputs in any form `as_loader` accepts, dict batches included (called model(**batch))
+    layers=None,                 # layer names (None: `list_layers(model)`); 'name[i]'/'name[key]' picks one element
+    layout: str = "flatten",     # conv-map convention (`LAYOUTS`)
+    batch_size: int = 256,       # inputs per forward pass
+    n: int | None = None,        # use the first `n` inputs of `data`
+    device=None,                 # where the model runs (default: its parameters' device)
+    method: str = "auto",        # 'auto' (torch.fx, hooks where it cannot trace), 'fx' or 'hooks'
+    dtype=torch.float32,         # dtype of the returned matrices
+    tokens: str | None = None,   # sequence outputs (n, tokens, features): 'mean', 'cls', 'last', 'all' or 'map'
+    mask=None,                   # (inputs, tokens) 0/1 mask for `tokens` (default: each batch's `attention_mask`)
+) -> Activations:                # layer -> matrix, with layout, shapes, labels, tokens, n_inputs (and token_index)
+    "Outputs of `layers` of `model` (eval mode) on `data`, as matrices by `layout` and `tokens`, streamed in batches."
     if layout not in LAYOUTS: raise ValueError(f"Unknown `layout` {layout!r}; choose from {LAYOUTS}.")
     if method not in ("auto", "fx", "hooks"):
         raise ValueError(f"`method` must be 'auto', 'fx' or 'hooks', got {method!r}.")
+    if tokens is not None and tokens not in TOKENS:
+        raise ValueError(f"Unknown `tokens` {tokens!r}; choose {_TOKENS_HELP}, 'map' (read a 3-D output as a 1-D conv "
+                         "map by `layout`) or None (no sequence outputs).")
+    if mask is not None:
+        if tokens in (None, "map"):
+            raise ValueError(f"`mask` is given but tokens={tokens!r}; the mask only applies to tokens='mean', 'cls', "
+                             "'last' or 'all'.")
+        mask, total = _check_mask(mask), num_inputs(data) if n is None else n
+        if len(mask) != total:
+            raise ValueError(f"`mask` has {len(mask)} rows, but `data` gives {total} inputs; it must be (inputs, "
+                             "tokens).")
     layers = _check_layers(model, layers)
     modules = dict(model.named_modules())
-    nodes = [l for l in layers if l not in modules]                     # torch.fx node names
+    specs = {l: _parse_layer(l) if _parse_layer(l)[0] in modules else (l, None) for l in layers}
+    nodes = [l for l in layers if specs[l][0] not in modules]           # torch.fx node names
+    picks = [l for l in layers if specs[l][1] is not None]              # one element of a tuple/dict output
     if nodes and method == "hooks":
         raise ValueError(f"{nodes} are torch.fx node names, not modules; capture them with method='fx' or 'auto'.")
+    if picks and (method == "fx" or nodes):
+        raise ValueError(f"{picks} pick an element of a module's output, which forward hooks capture; use "
+                         "method='auto' or 'hooks' (and module names only).")
     batches = iter_batches(data, batch_size, n)
     device = torch.device(device) if device is not None else model_device(model)
     modes = {m: m.training for m in model.modules()}                   # restored exactly, mixed modes included
     model.eval()
     fe, hooks, used = None, None, method
-    if method in ("auto", "fx"):
+    if method in ("auto", "fx") and not picks:
         try: fe = _fx_extractor(model, layers); used = "fx"
         except Exception as e:
             if method == "fx" or nodes:
+                for m, t in modes.items(): m.training = t
                 raise ValueError(f"torch.fx could not trace {type(model).__name__} ({e}); use method='hooks' with "
                                  "module names.") from e
-            used = "hooks"
-    hooks = _Hooks(model, layers)                                       # captures and counts calls, both paths
-    chunks = {l: [] for l in layers}; shapes, labels = {}, []
+    if fe is None: used = "hooks"
+    else: fe.eval()
+    model.eval()                                 # again: a failed trace can leave the model in train mode
+    hooks = _Hooks(model, [b for b, _ in specs.values()])               # captures and counts calls, both paths
+    chunks = {l: [] for l in layers}; shapes, labels, index = {}, [], []
+    seen, needs_labels = 0, False
     try:
         for x, y in batches:
-            x = x.to(device)
+            if seen == 0 and isinstance(x, Mapping): needs_labels = _check_keys(model, set(x))
+            if needs_labels and y is not None: x = {**x, "labels": y}
+            x = _to_device(x, device); B = _batch_len(x)
             hooks.clear()
-            if fe is not None:
-                if not shapes and method == "auto":            # first batch: a plain pass counts the module calls
-                    model(x); hooks.check_once(); hooks.check_tensors()
-                outs = fe(x)
-            else: model(x); outs = hooks.out; hooks.check_once(); hooks.check_tensors()
+            if fe is not None and seen == 0 and method == "auto":   # first batch: a plain pass counts the module calls
+                _run(model, x, model); hooks.check_once()
+                if all(isinstance(o, torch.Tensor) for o in hooks.out.values()): outs = _run(fe, x, model)
+                else: fe, used, outs = None, "hooks", dict(hooks.out)  # a tuple/dict output: hooks say what it is
+            elif fe is not None: outs = _run(fe, x, model)
+            else: _run(model, x, model); outs = hooks.out; hooks.check_once()
+            bmask = None
+            if tokens not in (None, "map"):
+                bmask = mask[seen:seen + B] if mask is not None else (x.get("attention_mask")
+                                                                       if isinstance(x, Mapping) else None)
+            rows, first = None, None
             for l in layers:
-                o = outs.get(l)
+                base, elem = specs[l]
+                o = outs.get(base)
                 if o is None: raise ValueError(f"Layer {l!r} was never called in {type(model).__name__}.forward.")
-                if not isinstance(o, torch.Tensor):
-                    raise TypeError(f"Layer {l!r} returns a {type(o).__name__}, not a tensor (both methods refuse "
-                                    "it); pick a layer whose output is a single tensor, e.g. the torch.fx node of "
-                                    f"one element: {[n for n in fx_node_names(model) if n.startswith('getitem')]}.")
+                o = _element(o, elem, l).detach()
+                if o.ndim == 0 or o.shape[0] != B:
+                    raise ValueError(f"Layer {l!r} returns shape {tuple(o.shape)}, whose first dimension is not the "
+                                     f"batch of {B} inputs: it is not one output per input (a position embedding?); "
+                                     "leave it out of `layers`.")
+                if o.ndim == 3 and tokens is None:
+                    raise ValueError(f"Layer {l!r} returns a sequence ({B} inputs × {o.shape[1]} tokens × "
+                                     f"{o.shape[2]} features); say how to make its rows with `tokens=`: "
+                                     f"{_TOKENS_HELP}; or 'map' to read it as a 1-D conv map (n, C, L) by `layout`.")
+                if o.ndim == 3 and tokens != "map":
+                    m = None if bmask is None else _check_mask(bmask, "attention_mask")
+                    if m is not None and tuple(m.shape) != tuple(o.shape[:2]):
+                        raise ValueError(f"The mask of inputs {seen}…{seen + B - 1} has shape {tuple(m.shape)}, but "
+                                         f"layer {l!r} returns {B} inputs × {o.shape[1]} tokens; the mask (the "
+                                         "batch's `attention_mask`, or `mask=`) must be (inputs, tokens).")
+                    if tokens == "all":                            # (input, position) of every row
+                        at = (m if m is not None else torch.ones(o.shape[:2], dtype=torch.bool)).nonzero().cpu()
+                        at[:, 0] += seen
+                        if rows is not None and not torch.equal(at, rows):
+                            raise ValueError(f"With tokens='all', layer {l!r} has other token positions than "
+                                             f"{first!r} ({o.shape[1]} tokens); their rows would not line up.")
+                        rows, first = at, l
+                    o = select_tokens(o, tokens, m, offset=seen)
+                elif tokens == "all":
+                    raise ValueError(f"tokens='all' makes every valid token a row, but layer {l!r} returns shape "
+                                     f"{tuple(o.shape)}, not (inputs, tokens, features); compare it with 'mean', "
+                                     "'cls' or 'last', or leave it out of `layers`.")
                 shapes[l] = tuple(o.shape[1:])
-                chunks[l].append(to_layout(o.detach(), layout).to("cpu", dtype))
+                chunks[l].append(to_layout(o, layout).to("cpu", dtype))
+            if rows is not None: index.append(rows)
             if y is not None: labels.append(torch.as_tensor(y).cpu())
+            seen += B
     finally:
         hooks.remove()
         for m, t in modes.items(): m.training = t
     acts = {l: torch.cat(c) for l, c in chunks.items()}
     return Activations(acts, layout=layout, shapes=shapes, labels=torch.cat(labels) if labels else None,
-                       model_name=type(model).__name__, method=used)
+                       model_name=type(model).__name__, method=used, tokens=tokens, n_inputs=seen,
+                       token_index=torch.cat(index) if index else None)
 
 # %% ../nbs/04_activations.ipynb #0880633e
 @contextmanager

@@ -257,9 +257,32 @@ for _s in (0.2, 0.4, 0.8):
                      defaults=("layerid",), description=f"RBF-kernel CKA, sigma = {_s} x median distance, biased HSIC.")
 
 # %% ../nbs/05_cka.ipynb #108dbd08
+def _dist():
+    "`torch.distributed` when a process group is initialised, else None (one process: nothing to add up)."
+    import torch.distributed as dist
+    return dist if dist.is_available() and dist.is_initialized() else None
+
+def _gather(obj, group=None) -> list:
+    "Every rank's picklable `obj` (small metadata), in rank order, on every rank of `group`."
+    dist = _dist()
+    out = [None] * dist.get_world_size(group)
+    dist.all_gather_object(out, obj, group=group)
+    return out
+
+def _all_reduce_sum(t: torch.Tensor, group=None) -> torch.Tensor:
+    "`t` summed over the ranks of `group`, in place; CPU tensors travel through the GPU on an NCCL group."
+    dist = _dist()
+    nccl = dist.get_backend(group) == "nccl"
+    work = t.to(torch.device("cuda", torch.cuda.current_device())) if nccl and t.device.type != "cuda" else t
+    dist.all_reduce(work, op=dist.ReduceOp.SUM, group=group)
+    if work is not t: t.copy_(work)
+    return t
+
+# %% ../nbs/05_cka.ipynb #a725d9c8
 class MinibatchCKA:
     """Streaming debiased linear CKA (Nguyen et al. 2021). `update(X, Y)` with one batch per side, or
-    `update(xs, ys)` with lists/dicts of per-layer batches to accumulate every layer pair; `compute()`."""
+    `update(xs, ys)` with lists/dicts of per-layer batches to accumulate every layer pair; `sync()` adds up the ranks
+    of a `torch.distributed` group; `compute()`."""
     def __init__(self, dtype=torch.float64):
         self.dtype = dtype
         self.reset()
@@ -267,7 +290,7 @@ class MinibatchCKA:
     def reset(self):
         "Forget everything accumulated so far."
         self.cross = self.self_a = self.self_b = None
-        self.batch_size, self.n_batches, self._mode, self._names = None, 0, None, None
+        self.batch_size, self.n_batches, self._mode, self._names, self.synced = None, 0, None, None, False
 
     def _layers(self, zs, side):
         if isinstance(zs, (torch.Tensor, np.ndarray)): return "single", None, [zs]
@@ -301,6 +324,9 @@ class MinibatchCKA:
 
     def update(self, xs, ys):
         "Add one minibatch: `xs`, `ys` are (b, ...) batches, or lists/dicts of them (one per layer), same b inputs."
+        if self.synced:
+            raise ValueError("This MinibatchCKA was synced across processes; it holds every rank's sums and takes no "
+                             "more batches. Call reset() to start a new comparison.")
         ma, na, za = self._layers(xs, "xs")
         mb, nb, zb = self._layers(ys, "ys")
         if (ma == "single") != (mb == "single"):
@@ -317,6 +343,34 @@ class MinibatchCKA:
         if self.cross is None: self.cross, self.self_a, self.self_b = cross, sa, sb
         else: self.cross += cross; self.self_a += sa; self.self_b += sb
         self.n_batches += 1
+        return self
+
+    def sync(self, group=None):
+        """Add up the sums of every process of the `torch.distributed` `group` (None: all), in place, once: every rank
+        calls it after its last `update` and before `compute`. Without an initialised process group it does nothing."""
+        if self.synced: raise ValueError("This MinibatchCKA is already synced; sync once, after the last update.")
+        if _dist() is not None:
+            mine = None if self.cross is None else (self.batch_size, self._mode, self._names,
+                                                     tuple(self.cross.shape), str(self.dtype))
+            metas = _gather(mine, group)
+            seen = [m for m in metas if m is not None]
+            if not seen: raise ValueError("MinibatchCKA.sync(): no process has called update(); pass some batches.")
+            if any(m != seen[0] for m in seen):
+                raise ValueError("MinibatchCKA.sync(): the processes streamed different things; per rank (batch "
+                                 f"size, form, layers, shape, dtype): {metas}. Every rank must update with the same "
+                                 "layers and one batch size (the per-batch 1/(b(b-3)) factors cancel only then).")
+            if self.cross is None:                  # a rank without batches adds zeros of the agreed shape
+                self.batch_size, self._mode, self._names, (la, lb), _ = seen[0]
+                self.cross = torch.zeros(la, lb, dtype=self.dtype)
+                self.self_a, self.self_b = torch.zeros(la, dtype=self.dtype), torch.zeros(lb, dtype=self.dtype)
+            la, lb = self.cross.shape
+            flat = torch.cat([self.cross.reshape(-1), self.self_a, self.self_b.to(self.cross.device),
+                              torch.tensor([float(self.n_batches)], dtype=self.dtype, device=self.cross.device)])
+            _all_reduce_sum(flat, group)
+            self.cross = flat[:la * lb].reshape(la, lb)
+            self.self_a, self.self_b = flat[la * lb:la * lb + la], flat[la * lb + la:-1]
+            self.n_batches = int(round(float(flat[-1])))
+        self.synced = True
         return self
 
     def compute(self):

@@ -1,5 +1,6 @@
-"""`repsim compare` trains (or loads from the cache) two networks, compares every layer pair with the chosen
-measures, prints the layer × layer tables and writes a CSV and heatmaps. `repsim measures` lists the registry.
+"""`repsim compare` compares every layer pair of two networks — zoo models it trains (or loads from the cache), your
+own models built by a `module:factory`, or saved activations — prints the layer × layer tables (or the tidy table
+as CSV / JSON for scripts) and writes a CSV and heatmaps. `repsim measures` lists the registry.
 
 Docs: https://repsim-dev.github.io/neural-repsim/cli.html.md"""
 
@@ -7,53 +8,95 @@ Docs: https://repsim-dev.github.io/neural-repsim/cli.html.md"""
 
 # %% ../nbs/09_cli.ipynb #2cf876b9
 from __future__ import annotations
-import argparse, math, os, sys, time
+import argparse, functools, importlib, math, os, sys, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['build_parser', 'UsageError', 'check_args', 'run_compare', 'main']
+__all__ = ['EXIT_STATUS', 'build_parser', 'UsageError', 'RunFailure', 'load_model_spec', 'load_inputs', 'check_args',
+           'run_compare', 'main']
 
 # %% ../nbs/09_cli.ipynb #5b138b7d
+import numpy as np
 import pandas as pd
+import torch
+from torch import nn
 import repsim
 from .core import MEASURES, default_measures, get_scale, list_measures, atomic_write
 import repsim.cka, repsim.procrustes  # noqa: F401  (register the default measure set of `repsim compare`)
 from .models import MODELS, make_model
-from .activations import list_layers
+from .activations import list_layers, get_activations, num_inputs, _check_layers
+from .saved import load_activations
 from .training import TrainConfig, train
 from .data import load_dataset, DatasetUnavailable, DATASETS
-from .comparison import compare, layer_table, heatmap_panels, diagonal_summary
+from .comparison import compare, layer_table, heatmap_panels, diagonal_summary, _check_saved
 
 # %% ../nbs/09_cli.ipynb #4477cade
+EXIT_STATUS = {0: "success", 2: "usage error: a bad argument, reported in one line before any work",
+               1: "runtime failure: a dataset that cannot be had, a file that cannot be written, a factory that raises"}
+
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    "Show defaults where there is one: options whose default depends on the mode say it in their help."
+    def _get_help_string(self, action):
+        return action.help if action.default is None else super()._get_help_string(action)
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="repsim", description="Representation similarity of neural networks (repsim).")
+    "The `repsim` command line: `repsim compare` (zoo models, your own models or saved activations), `repsim measures`."
+    status = "exit status: " + "; ".join(f"{k} {v}" for k, v in EXIT_STATUS.items()) + "."
+    p = argparse.ArgumentParser(prog="repsim", description="Representation similarity of neural networks (repsim).",
+                                epilog=status)
     p.add_argument("--version", action="version", version=f"repsim {repsim.__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("compare", help="train/load two networks and compare every layer pair",
-                       formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-                       description="Train (or load from the cache) one network per seed, compare every layer pair of "
-                                   "every model pair with the chosen measures, print layer x layer tables and write "
-                                   "CSV + heatmap PNGs.")
-    c.add_argument("--data", default="mnist", help=f"dataset for training and comparison: {', '.join(DATASETS)}")
+    c = sub.add_parser("compare", help="compare every layer pair of two networks (zoo, your own, or saved)",
+                       formatter_class=_Help, epilog=status,
+                       description="Compare every layer pair of two (or more) networks with the chosen measures and "
+                                   "print layer x layer tables (or the tidy table as CSV/JSON). Three sources: zoo "
+                                   "models trained (or loaded from the cache) per seed (no model arguments); your "
+                                   "own models, --model-a/--model-b module:factory with --data; saved activations, "
+                                   "--activations a.safetensors b.safetensors.")
+    c.add_argument("--model-a", default=None, metavar="SPEC",
+                   help="your first model: module:factory, a callable (or an nn.Module) imported from the current "
+                        "folder or PYTHONPATH that returns the model, weights loaded; or a .safetensors file from "
+                        "repsim.saved.save_activations")
+    c.add_argument("--model-b", default=None, metavar="SPEC", help="your second model, as --model-a")
+    c.add_argument("--activations", nargs="+", default=None, metavar="FILE",
+                   help="saved activations (.safetensors from save_activations), one file per model, all of the "
+                        "same inputs; the first is compared with itself and with each other")
+    c.add_argument("--data", default=None,
+                   help=f"zoo: the dataset for training and comparison (default mnist), one of {', '.join(DATASETS)}; "
+                        "your models: one of those (its test split), a .npy file of inputs, or a .pt file of a "
+                        "tensor of inputs or an (inputs, labels) pair; saved activations: optional, the inputs "
+                        "they were taken on (checked by fingerprint)")
     c.add_argument("--n-train", type=int, default=None,
-                   help="training examples (subset of the train split; default: 10000 or the whole split if smaller)")
+                   help="zoo: training examples (subset of the train split; default: 10000 or the whole split if "
+                        "smaller)")
     c.add_argument("--n", type=int, default=None,
-                   help="test inputs the activations are taken on (default: 500 or the whole test split if smaller)")
+                   help="inputs the activations are taken on (default: 500 or the whole test split if smaller for a "
+                        "dataset; every input of a file)")
     c.add_argument("--model", default=None,
-                   help="model from the zoo (see repsim.models.list_models()); default: tiny10 for images of 16x16 "
-                        "or more, mlp otherwise (digits, mnist1d)")
-    c.add_argument("--width", type=float, default=None, help="width multiplier for the model, where it has one")
-    c.add_argument("--seeds", type=int, nargs="+", default=[0, 1], help="training seeds, one model each")
-    c.add_argument("--epochs", type=int, default=2, help="training epochs")
+                   help="zoo: model from the zoo (see repsim.models.list_models()); default: tiny10 for images of "
+                        "16x16 or more, mlp otherwise (digits, mnist1d)")
+    c.add_argument("--width", type=float, default=None, help="zoo: width multiplier for the model, where it has one")
+    c.add_argument("--seeds", type=int, nargs="+", default=None,
+                   help="zoo: training seeds, one model each (default: 0 1)")
+    c.add_argument("--epochs", type=int, default=None, help="zoo: training epochs (default: 2)")
     c.add_argument("--layers", nargs="+", default=None,
                    help="layer names to compare (default: the model's comparable layers)")
+    c.add_argument("--layers-b", nargs="+", default=None,
+                   help="your models / saved activations: the second model's layers, where its names differ "
+                        "(default: --layers)")
     c.add_argument("--measures", default=None,
                    help=f"comma-separated measure names (default: {','.join(default_measures('cli'))}; "
                         "`repsim measures` lists all)")
     c.add_argument("--layout", default="flatten", choices=["flatten", "pixels", "pool"],
                    help="conv-map layout for measures that accept any")
-    c.add_argument("--out", default="repsim-out", help="output directory for comparison.csv and heatmaps")
-    c.add_argument("--cache-dir", default=None, help="checkpoint cache (default $REPSIM_CACHE or ~/.cache/repsim)")
+    c.add_argument("--format", default="human", choices=["human", "csv", "json"],
+                   help="human: layer x layer tables and notes; csv / json: the tidy table (one row per layer pair "
+                        "and measure) alone on stdout, everything else on stderr")
+    c.add_argument("--out", default=None,
+                   help="output directory for comparison.csv and heatmaps (default: repsim-out with --format human; "
+                        "with csv / json, files are written only when --out is given)")
+    c.add_argument("--cache-dir", default=None,
+                   help="zoo: checkpoint cache (default $REPSIM_CACHE or ~/.cache/repsim)")
     c.add_argument("--quiet", action="store_true", help="no progress bars or stage lines; the summary still prints")
     sub.add_parser("measures", help="list the registered measures and their declared properties")
     return p
@@ -61,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
 # %% ../nbs/09_cli.ipynb #61eab00a
 class UsageError(ValueError):
     "A bad command-line argument (exit status 2, one line)."
+
+class RunFailure(RuntimeError):
+    "A failure while running that the user can act on, e.g. a model factory that raises (exit status 1, one line)."
 
 def _measure_names(arg):
     if arg is None: return default_measures("cli")
@@ -89,8 +135,30 @@ def _default_model(data):
     shape = load_dataset(data, "test").input_shape
     return "tiny10" if len(shape) == 3 and min(shape[1:]) >= 16 else "mlp"
 
-def check_args(args):
-    "Validate every `repsim compare` argument (and resolve dataset-dependent defaults) before any work."
+_ZOO_ONLY = ("model", "width", "seeds", "epochs", "n_train", "cache_dir")
+
+def _mode(args) -> str:
+    "'zoo', 'own' (--model-a/--model-b) or 'activations', with the flags that belong to another mode refused."
+    own = args.model_a is not None or args.model_b is not None
+    if own and args.activations:
+        raise UsageError("pass either --model-a/--model-b or --activations, not both (a .safetensors file may stand "
+                         "for a model in --model-a/--model-b).")
+    if own and (args.model_a is None or args.model_b is None):
+        raise UsageError(f"--model-{'b' if args.model_b is None else 'a'} is missing: --model-a and --model-b go "
+                         "together (the same spec twice compares a model with itself).")
+    mode = "own" if own else "activations" if args.activations else "zoo"
+    if mode == "zoo":
+        if args.layers_b is not None:
+            raise UsageError("--layers-b is for --model-a/--model-b or --activations; zoo models share layer names.")
+        return mode
+    given = [f"--{k.replace('_', '-')}" for k in _ZOO_ONLY if getattr(args, k) is not None]
+    if given: raise UsageError(f"{given} apply to zoo models only, not to --model-a/--model-b or --activations.")
+    return mode
+
+def _check_zoo(args):
+    if args.data is None: args.data = "mnist"
+    if args.seeds is None: args.seeds = [0, 1]
+    if args.epochs is None: args.epochs = 2
     if args.data not in DATASETS: raise UsageError(f"--data {args.data!r} is not a dataset; choose from {DATASETS}.")
     if args.model is None: args.model = _default_model(args.data)
     if args.model not in MODELS:
@@ -102,8 +170,6 @@ def check_args(args):
     if len(set(args.seeds)) != len(args.seeds):
         raise UsageError(f"--seeds {args.seeds} repeats a seed: the same seed trains the same network twice; pass "
                          "distinct seeds.")
-    args.measures = _measure_names(args.measures)
-    _writable_dir(args.out, "--out")
     if args.cache_dir is not None: _writable_dir(args.cache_dir, "--cache-dir")
     train_split, test_split = load_dataset(args.data, "train"), load_dataset(args.data, "test")
     args.n_train = _count(args.n_train, "--n-train", 1, len(train_split), 10_000)
@@ -118,11 +184,143 @@ def check_args(args):
         if bad: raise UsageError(f"--layers {bad} are not layers of {args.model}; its comparable layers: "
                                  f"{list_layers(net)}.")
         if len(set(args.layers)) != len(args.layers): raise UsageError(f"--layers repeats a layer: {args.layers}.")
+
+# %% ../nbs/09_cli.ipynb #07e02606
+def _short_name(spec: str) -> str:
+    return Path(spec).stem if spec.endswith(".safetensors") else spec.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
+
+def _import_module(module: str, flag: str, spec: str):
+    if not module or any(not part.isidentifier() for part in module.split(".")):
+        raise UsageError(f"{flag} {spec!r}: {module!r} is not a module name; write module:factory, e.g. "
+                         "mymodels:build_net.")
+    try: return importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name is not None and (module == e.name or module.startswith(e.name + ".")):
+            raise UsageError(f"{flag} {spec}: no module named {e.name!r} on the Python path; run from the folder "
+                             "that holds it or add that folder to PYTHONPATH.") from None
+        raise RunFailure(f"{flag} {spec}: importing {module} failed: {type(e).__name__}: {e}") from None
+    except Exception as e:
+        raise RunFailure(f"{flag} {spec}: importing {module} failed: {type(e).__name__}: {e}") from None
+
+def load_model_spec(
+    spec: str,                # 'module:factory' (dotted attribute allowed) or a .safetensors file of saved activations
+    flag: str = "--model-a",  # the option the spec came from, named in error messages
+):                            # an nn.Module, or `SavedActivations`
+    "The model a `module:factory` spec builds, or the saved activations a `.safetensors` spec names; else UsageError."
+    if not isinstance(spec, str):
+        raise TypeError(f"{flag} must be a string, module:factory or a .safetensors path; got {type(spec).__name__}.")
+    if spec.endswith(".safetensors"):
+        if not Path(spec).is_file(): raise UsageError(f"{flag} {spec}: no such file.")
+        try: return load_activations(spec)
+        except ValueError as e: raise UsageError(f"{flag} {e}") from None
+    if ":" not in spec:
+        raise UsageError(f"{flag} {spec!r} is neither module:factory (a callable that returns an nn.Module) nor a "
+                         ".safetensors file of saved activations.")
+    module, attr = spec.split(":", 1)
+    mod = _import_module(module, flag, spec)
+    try: obj = functools.reduce(getattr, attr.split("."), mod)
+    except AttributeError:
+        have = sorted(k for k, v in vars(mod).items() if callable(v) and not k.startswith("_"))
+        raise UsageError(f"{flag} {spec}: module {module} has no attribute {attr!r}; its public callables: "
+                         f"{have}.") from None
+    if isinstance(obj, nn.Module): return obj
+    if not callable(obj):
+        raise UsageError(f"{flag} {spec}: {attr} is a {type(obj).__name__}, not a callable that returns an nn.Module.")
+    try: net = obj()
+    except Exception as e:
+        raise RunFailure(f"{flag} {spec}: the factory raised {type(e).__name__}: {e}") from None
+    if not isinstance(net, nn.Module):
+        raise UsageError(f"{flag} {spec}: the factory returned a {type(net).__name__}, not a torch.nn.Module; it "
+                         "must build and return the model.")
+    return net
+
+def load_inputs(
+    data: str,             # a dataset name (its test split), or a .npy / .pt file path
+    n: int | None = None,  # the first `n` inputs (default: 500 or the split for a dataset, every input of a file)
+):                         # an `ImageDataset`, a tensor of inputs, or an (inputs, labels) pair of tensors
+    "The inputs `--data` names, first `n`: a dataset's test split, a .npy array, or a .pt tensor / (inputs, labels)."
+    if not isinstance(data, (str, os.PathLike)):
+        raise TypeError(f"--data must be a dataset name or a file path, got {type(data).__name__}.")
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int)):
+        raise TypeError(f"--n must be an integer, got {n!r}.")
+    data = str(data)
+    if data in DATASETS:
+        test = load_dataset(data, "test")
+        return load_dataset(data, split="test", n=_count(n, "--n", 4, len(test), 500))
+    path = Path(data)
+    if path.suffix not in (".npy", ".pt"):
+        raise UsageError(f"--data {data!r} is neither a dataset ({', '.join(DATASETS)}) nor a .npy or .pt file.")
+    if not path.is_file(): raise UsageError(f"--data {data}: no such file.")
+    try:
+        obj = torch.from_numpy(np.load(path, allow_pickle=False)) if path.suffix == ".npy" else \
+            torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:
+        raise UsageError(f"--data {data} cannot be read ({type(e).__name__}: {e}); save an array with np.save or "
+                         "a tensor / (inputs, labels) pair with torch.save.") from None
+    if isinstance(obj, (tuple, list)) and len(obj) == 2 and all(isinstance(t, torch.Tensor) for t in obj):
+        x, y = obj
+    elif isinstance(obj, torch.Tensor): x, y = obj, None
+    else:
+        raise UsageError(f"--data {data} holds a {type(obj).__name__}; it must hold a tensor of inputs (n, ...) or an "
+                         "(inputs, labels) pair of tensors.")
+    if x.ndim < 2 or (y is not None and len(y) != len(x)):
+        raise UsageError(f"--data {data}: inputs of shape {tuple(x.shape)}"
+                         + (f" with {len(y)} labels" if y is not None else "") + "; pass an (n, ...) array of n "
+                         "inputs (and n labels).")
+    k = _count(n, "--n", 4, len(x), len(x))
+    return (x[:k], y[:k]) if y is not None else x[:k]
+
+def _models_and_layers(args):
+    "Load every model / saved-activations spec, resolve and check their layers and inputs (own and activations modes)."
+    specs = [("--model-a", args.model_a), ("--model-b", args.model_b)] if args.mode == "own" else \
+        [("--activations", f) for f in args.activations]
+    models = [load_model_spec(spec, flag) for flag, spec in specs]
+    names = [_short_name(spec) for _, spec in specs]
+    if len(set(names)) < len(names): names = [f"model_{chr(97 + i)}" for i in range(len(names))]
+    named = dict(zip(names, models))
+    live = [k for k, m in named.items() if isinstance(m, nn.Module)]
+    if live and args.data is None:
+        raise UsageError("--data is required with models (not only saved activations): a dataset name, a .npy or a "
+                         ".pt file of the inputs.")
+    if args.data is None and args.n is not None:
+        raise UsageError("--n needs --data: saved activations are compared on all the inputs they hold.")
+    data = None if args.data is None else load_inputs(args.data, args.n)
+    if live and args.data is not None and args.data not in DATASETS:         # cast to the first model's dtype
+        dt = next((p.dtype for p in named[live[0]].parameters() if p.is_floating_point()), None)
+        cast = lambda t: t.to(dt) if dt is not None and t.is_floating_point() else t
+        data = tuple(map(cast, data)) if isinstance(data, tuple) else cast(data)
+    layers = {}
+    for i, (k, m) in enumerate(named.items()):
+        want = args.layers_b if i > 0 and args.layers_b is not None else args.layers
+        flag = "--layers-b" if want is args.layers_b and want is not None else "--layers"
+        if isinstance(m, nn.Module):
+            try: layers[k] = _check_layers(m, want, flag)
+            except ValueError as e: raise UsageError(f"{flag} for {specs[i][1]}: {e}") from None
+        else:
+            layers[k] = list(m) if want is None else list(want)
+            if len(set(layers[k])) != len(layers[k]): raise UsageError(f"{flag} repeats a layer: {want}.")
+    try: _check_saved(named, names, layers, data, None)
+    except ValueError as e: raise UsageError(str(e)) from None
+    for i, k in enumerate(live):                                             # one forward pass on two inputs
+        try: get_activations(named[k], data, layers[k], layout="raw", n=2)
+        except Exception as e:
+            raise UsageError(f"{specs[names.index(k)][1]} cannot run on --data {args.data} or capture its layers "
+                             f"{layers[k]}: {type(e).__name__}: {e}") from None
+    args.named, args.inputs, args.layer_map = named, data, layers
+
+def check_args(args):
+    "Validate every `repsim compare` argument (and resolve mode-dependent defaults) before any comparison."
+    args.mode = _mode(args)
+    args.measures = _measure_names(args.measures)
+    if args.out is None and args.format == "human": args.out = "repsim-out"
+    if args.out is not None: _writable_dir(args.out, "--out")
+    if args.mode == "zoo": _check_zoo(args)
+    else: _models_and_layers(args)
     return args
 
 # %% ../nbs/09_cli.ipynb #2a713bb8
-def _say(args, msg):
-    if not args.quiet: print(msg, flush=True)
+def _say(args, msg, file=None):
+    if not args.quiet: print(msg, flush=True, file=file)
 
 def _save_figure(fig, path):
     "PNG for a quick look and SVG (vector) for a paper, each written atomically."
@@ -142,49 +340,78 @@ def _notes(df, m, a):
               f"{meas.identity:g}" + (": neurons that never fire on these inputs (dead) match nothing"
                                       if m == "max_match" else ""))
 
-def run_compare(args) -> pd.DataFrame:
-    "The `repsim compare` job (arguments checked first); returns the comparison table."
-    import matplotlib; matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    t0 = time.time()
-    args = check_args(args)
-    measures = args.measures
+def _zoo_models(args, log):
+    "Train (or load from the cache) one zoo model per seed; the test inputs they are compared on."
     kw = {} if args.width is None else {"width": args.width}
     cfgs = [TrainConfig(dataset=args.data, n_train=args.n_train, model=args.model, model_kwargs=kw, seed=s,
                         epochs=args.epochs) for s in args.seeds]
     print(f"repsim compare | scale {get_scale()} | data {args.data} | model {args.model} | seeds {args.seeds} | "
-          f"measures {measures}")
+          f"measures {args.measures}", file=log)
     nets = {}
     for c in cfgs:
-        _say(args, f"[train] seed {c.seed}: {c.epochs} epoch(s) on {c.n_train} {c.dataset} examples (cached by config)")
+        _say(args, f"[train] seed {c.seed}: {c.epochs} epoch(s) on {c.n_train} {c.dataset} examples (cached by config)",
+             log)
         m = train(c, cache_dir=args.cache_dir, progress=not args.quiet)
         nets[f"seed{c.seed}"] = m
-        print(f"  seed {c.seed}: test accuracy {m.record['test_acc']:.4f} (config key {m.record['key']})")
-    data = load_dataset(args.data, split="test", n=args.n)
-    names = list(nets)
-    a, b = names[0], names[1] if len(names) > 1 else names[0]
-    pairs = list(dict.fromkeys([(a, a), (a, b)] + [(a, k) for k in names[2:]]))   # only what is shown
-    _say(args, f"[compare] {len(pairs)} model pair(s) x every layer pair x {len(measures)} measure(s) "
-               f"on {args.n} test inputs")
-    df = compare(nets, data, layers=args.layers, measures=measures, layout=args.layout, errors="record",
-                 progress=not args.quiet, pairs=pairs)
-    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
-    atomic_write(out / "comparison.csv", lambda t: df.to_csv(t, index=False))
+        print(f"  seed {c.seed}: test accuracy {m.record['test_acc']:.4f} (config key {m.record['key']})", file=log)
+    return nets, load_dataset(args.data, split="test", n=args.n), args.layers
+
+def _print_tables(df, measures, a, b):
     pd.set_option("display.width", 200); pd.set_option("display.max_columns", 30)
     for m in measures:
         sub = df[df.measure == m]
         if sub.value.isna().all():
             print(f"\n{m}: failed on every pair: {sub.error.dropna().iloc[0]}"); continue
         print(f"\n{m} ({sub.kind.iloc[0]}): {a} (rows) vs {b} (columns)")
-        print(layer_table(df, m, a, b).round(3).to_string())
-        s, self_s = diagonal_summary(df, m, a, b), diagonal_summary(df, m, a, a)
-        print(f"  diagonal mean {s['diag_mean']:.3f} | off-diagonal mean {s['offdiag_mean']:.3f} | "
-              f"{a} vs itself diagonal mean {self_s['diag_mean']:.3f}")
+        t = layer_table(df, m, a, b)
+        print(t.round(3).to_string())
+        if any(l in t.columns for l in t.index):                # a diagonal exists where layer names are shared
+            s, self_s = diagonal_summary(df, m, a, b), diagonal_summary(df, m, a, a)
+            print(f"  diagonal mean {s['diag_mean']:.3f} | off-diagonal mean {s['offdiag_mean']:.3f} | "
+                  f"{a} vs itself diagonal mean {self_s['diag_mean']:.3f}")
         _notes(df, m, a)
-        fig = heatmap_panels(df, m, [(a, a), (a, b)])
-        _save_figure(fig, out / f"heatmap_{m}.png"); plt.close(fig)
-    print(f"\nwrote {out / 'comparison.csv'} and {len(measures)} heatmap(s) (PNG + SVG) to {out.resolve()} in "
-          f"{time.time() - t0:.1f}s")
+
+def _print_table(df, fmt):
+    "The tidy table on stdout as CSV or JSON records (NaN as empty / null); a reader that leaves early is no error."
+    try:
+        if fmt == "csv": df.to_csv(sys.stdout, index=False)
+        else: sys.stdout.write(df.to_json(orient="records") + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+def run_compare(args) -> pd.DataFrame:
+    "The `repsim compare` job (arguments checked first); prints the result, writes files and returns the table."
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    t0 = time.time()
+    args = check_args(args)
+    measures = args.measures
+    log = sys.stdout if args.format == "human" else sys.stderr       # machine formats: stdout holds the table only
+    if args.mode == "zoo": nets, data, layers = _zoo_models(args, log)
+    else:
+        nets, data, layers = args.named, args.inputs, args.layer_map
+        print(f"repsim compare | scale {get_scale()} | data {args.data} | models {list(nets)} | measures {measures}",
+              file=log)
+    names = list(nets)
+    a, b = names[0], names[1] if len(names) > 1 else names[0]
+    pairs = list(dict.fromkeys([(a, a), (a, b)] + [(a, k) for k in names[2:]]))   # only what is shown
+    n = num_inputs(data) if data is not None else next(iter(nets.values())).n_inputs
+    _say(args, f"[compare] {len(pairs)} model pair(s) x every layer pair x {len(measures)} measure(s) "
+               f"on {n} inputs", log)
+    df = compare(nets, data, layers=layers, measures=measures, layout=args.layout, errors="record",
+                 progress=not args.quiet, pairs=pairs)
+    if args.format == "human": _print_tables(df, measures, a, b)
+    else: _print_table(df, args.format)
+    if args.out is not None:
+        out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+        atomic_write(out / "comparison.csv", lambda t: df.to_csv(t, index=False))
+        drawn = 0
+        for m in measures:
+            if df[df.measure == m].value.isna().all(): continue
+            fig = heatmap_panels(df, m, [(a, a), (a, b)])
+            _save_figure(fig, out / f"heatmap_{m}.png"); plt.close(fig); drawn += 1
+        print(f"\nwrote {out / 'comparison.csv'} and {drawn} heatmap(s) (PNG + SVG) to {out.resolve()} in "
+              f"{time.time() - t0:.1f}s", file=log)
     return df
 
 def _print_measures():
@@ -200,10 +427,13 @@ def main(argv=None) -> int:
     if args.command == "measures":
         import repsim.discrepancy, repsim.subspace, repsim.stitching_scores  # noqa: F401  (the whole registry)
         _print_measures(); return 0
+    if os.getcwd() not in sys.path: sys.path.insert(0, os.getcwd())   # as `python -m`: modules of the current folder
     try: run_compare(args)
     except UsageError as e:                  # bad arguments: one clear line, no traceback
         print(f"repsim compare: {e}", file=sys.stderr); return 2
     except DatasetUnavailable as e:          # offline and not on disk: say what to do
+        print(f"repsim compare: {e}", file=sys.stderr); return 1
+    except RunFailure as e:                  # your module or factory raised: which one, and what
         print(f"repsim compare: {e}", file=sys.stderr); return 1
     except OSError as e:                     # disk full, read-only: the path and the cause
         print(f"repsim compare: {e}", file=sys.stderr); return 1

@@ -111,7 +111,8 @@ def _available_bytes() -> int | None:
     try: return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     except (ValueError, OSError, AttributeError): return None
 
-def estimate_memory(named: dict, used, lay: dict, data, n, ms, batch_size: int = 256, device=None) -> int:
+def estimate_memory(named: dict, used, lay: dict, data, n, ms, batch_size: int = 256, device=None,
+                    tokens: str | None = None) -> int:
     "Bytes `compare` will hold: every layer's float32 activations, plus float64 per-layer states of prepared measures."
     named = named_models(named, saved=True)
     prepared = sum(m.prepare is not None for m in ms)
@@ -123,7 +124,8 @@ def estimate_memory(named: dict, used, lay: dict, data, n, ms, batch_size: int =
     for k in live:
         mods = dict(named[k].named_modules())                          # shapes only: hooks, no torch.fx trace
         how = "hooks" if all(l in mods for l in lay[k]) else "auto"
-        probe = get_activations(named[k], data, lay[k], layout="raw", n=min(2, total), device=device, method=how)
+        probe = get_activations(named[k], data, lay[k], layout="raw", n=min(2, total), device=device, method=how,
+                                tokens=tokens)
         per_input += sum(int(np.prod(probe.shapes[l])) for l in lay[k])
     live_bytes = per_input * total * (4 + 8 * (1 + prepared))     # raw float32, one float64 copy, prepared states
     return int(live_bytes + held * 8 * (1 + prepared))
@@ -186,7 +188,8 @@ def _matrix(acts, k, layer, layout) -> torch.Tensor:
 
 def compare(models, data=None, layers=None, measures=None, layout: str = "flatten", pairs="upper", n: int | None = None,
             batch_size: int = 256, device=None, errors: str = "raise", progress: bool = False, streaming: bool = False,
-            ci: float | None = None, n_resamples: int = 999, seed: int = 0, **measure_kwargs) -> pd.DataFrame:
+            ci: float | None = None, n_resamples: int = 999, seed: int = 0, tokens: str | None = None,
+            **measure_kwargs) -> pd.DataFrame:
     """Every measure on every model pair × layer pair: a tidy DataFrame, one row per comparison.
 
     Parameters
@@ -215,6 +218,8 @@ def compare(models, data=None, layers=None, measures=None, layout: str = "flatte
         Measures the bootstrap refuses (row-splitting, model-level) raise, or with errors='record' get NaN bounds and
         the reason in `error`.
     n_resamples, seed : bootstrap resamples per row and their seed (used only with `ci`).
+    tokens : how sequence outputs (inputs × tokens × features) become rows (`get_activations`): 'mean', 'cls',
+        'last' or 'all'; the mask is each batch's `attention_mask`. None refuses a sequence output.
     **measure_kwargs : per-measure keyword arguments, keyed by measure name, e.g.
         `compare(models, data, measures=["rbf_cka"], rbf_cka=dict(sigma=0.4))`.
 
@@ -227,7 +232,7 @@ def compare(models, data=None, layers=None, measures=None, layout: str = "flatte
         if measures not in (None, "minibatch_cka", ["minibatch_cka"], ("minibatch_cka",)):
             raise ValueError(f"`streaming=True` computes minibatch CKA only; got measures={measures!r}. Drop "
                              "`measures` or use streaming=False.")
-        return streaming_cka(models, data, layers, pairs, batch_size, n, device, progress)
+        return streaming_cka(models, data, layers, pairs, batch_size, n, device, progress, tokens=tokens)
     named = named_models(models, saved=True)
     names = list(named)
     mpairs = _model_pairs(names, pairs)
@@ -240,9 +245,14 @@ def compare(models, data=None, layers=None, measures=None, layout: str = "flatte
         raise ValueError(f"`ci` must be None or a confidence level in (0, 1), e.g. 0.95, got {ci!r}.")
     used = sorted({k for p in mpairs for k in p}, key=names.index)
     _check_saved(named, used, lay, data, n)
-    _check_memory(estimate_memory(named, used, lay, data, n, ms, batch_size, device))
+    saved_tokens = {getattr(named[k], "tokens", None) for k in used if isinstance(named[k], Activations)}
+    if saved_tokens and saved_tokens != {tokens} and any(isinstance(named[k], nn.Module) for k in used):
+        raise ValueError(f"The saved activations use tokens={saved_tokens.pop()!r} but `tokens` is {tokens!r}; the "
+                         "models' rows must follow the same convention.")
+    _check_memory(estimate_memory(named, used, lay, data, n, ms, batch_size, device, tokens))
     acts = {k: named[k] if isinstance(named[k], Activations) else
-            get_activations(named[k], data, lay[k], layout="raw", batch_size=batch_size, n=n, device=device)
+            get_activations(named[k], data, lay[k], layout="raw", batch_size=batch_size, n=n, device=device,
+                            tokens=tokens)
             for k in used}
     rows = []
     it = [(a, b, la, lb) for a, b in mpairs for la in lay[a] for lb in lay[b]]
@@ -299,8 +309,11 @@ def compare(models, data=None, layers=None, measures=None, layout: str = "flatte
 
 # %% ../nbs/08_comparison.ipynb #822e9e4b
 def streaming_cka(models, data, layers=None, pairs="upper", batch_size: int = 256, n: int | None = None,
-                  device=None, progress: bool = False) -> pd.DataFrame:
+                  device=None, progress: bool = False, tokens: str | None = None) -> pd.DataFrame:
     "Minibatch CKA of every layer pair of every model pair in one pass over `data` (memory: one batch)."
+    if tokens == "all":
+        raise ValueError("tokens='all' gives batches of different row counts, which minibatch CKA cannot stream; "
+                         "use 'mean', 'cls' or 'last', or streaming=False.")
     named = named_models(models); names = list(named)
     mpairs = _model_pairs(names, pairs); lay = _layers_for(named, layers)
     if batch_size < 4: raise ValueError(f"`batch_size` must be at least 4 for minibatch CKA, got {batch_size}.")
@@ -318,7 +331,8 @@ def streaming_cka(models, data, layers=None, pairs="upper", batch_size: int = 25
     for i, b in enumerate(it):
         if i >= nb: break                                   # equal batches only: drop the incomplete last one
         x = b[0] if isinstance(b, (list, tuple)) else b
-        acts = {k: get_activations(named[k], x, lay[k], layout="flatten", batch_size=batch_size, device=device)
+        acts = {k: get_activations(named[k], x, lay[k], layout="flatten", batch_size=batch_size, device=device,
+                                   tokens=tokens)
                 for k in used}
         for (a, c), acc in accs.items(): acc.update(dict(acts[a]), dict(acts[c]))
     rows = []

@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 # %% ../nbs/40_stitching.ipynb #9fcb409f
 from .core import as_matrix, renamed, renamed_args
+from .cka import _dist, _gather, _all_reduce_sum
 from .activations import as_tensors, frozen, get_layer, iter_batches, layer_output, model_device
 from .activations import num_inputs, random_subset
 from .data import AUGMENTATIONS, get_augmentation
@@ -248,11 +249,14 @@ class DirectMatchAccumulator:
     def __init__(self, rcond: float = 1e-7):
         self.rcond, self.n = _check_rcond(rcond), 0
         self.mean_x = self.mean_y = self.Sxx = self.Sxy = None
-        self.per_input = 1
+        self.per_input, self.synced = 1, False
 
     @renamed_args(A="X", B="Y")
     def update(self, X, Y):
         "Add a batch of activations `X` (layer_a of model_a) and `Y` (layer_b of model_b) of the same inputs."
+        if self.synced:
+            raise ValueError("This DirectMatchAccumulator was synced across processes; it holds every rank's sums and "
+                             "takes no more batches. Start a new one.")
         X2, Y2, self.per_input = pixel_rows(X, Y)
         if self.n and (X2.shape[1] != self.Sxx.shape[0] or Y2.shape[1] != self.Sxy.shape[1]):
             raise ValueError(f"Batch has {X2.shape[1]}→{Y2.shape[1]} channels but earlier batches had "
@@ -272,6 +276,37 @@ class DirectMatchAccumulator:
             self.mean_x = self.mean_x + dx * (m / N)
             self.mean_y = self.mean_y + dy * (m / N)
         self.n += m
+        return self
+
+    def sync(self, group=None):
+        """Merge the normal equations of every process of the `torch.distributed` `group` (None: all), in place, once:
+        every rank calls it after its last `update` and before `compute`. Without a process group it does nothing."""
+        if self.synced: raise ValueError("This DirectMatchAccumulator is already synced; sync once, after the last "
+                                         "update.")
+        if _dist() is not None:
+            mine = None if self.n == 0 else dict(n=self.n, per=self.per_input, shape=tuple(self.Sxy.shape),
+                                                 mx=self.mean_x.cpu(), my=self.mean_y.cpu())
+            seen = [s for s in _gather(mine, group) if s is not None]
+            if not seen: raise ValueError("DirectMatchAccumulator.sync(): no process has called update(); pass some "
+                                          "batches.")
+            kinds = [(s["shape"], s["per"]) for s in seen]
+            if any(k != kinds[0] for k in kinds):
+                raise ValueError(f"DirectMatchAccumulator.sync(): the processes streamed different layers; per rank "
+                                 f"((channels in, out), positions per input): {kinds}. Feed the same two layers on "
+                                 "every rank.")
+            N = sum(s["n"] for s in seen)
+            mx = sum(s["n"] * s["mx"] for s in seen) / N               # the same arithmetic, in rank order, everywhere
+            my = sum(s["n"] * s["my"] for s in seen) / N
+            cx, cy = seen[0]["shape"]
+            if self.n:                                                 # co-moments about the global means
+                dx, dy = self.mean_x - mx.to(self.Sxx.device), self.mean_y - my.to(self.Sxx.device)
+                Sxx, Sxy = self.Sxx + self.n * torch.outer(dx, dx), self.Sxy + self.n * torch.outer(dx, dy)
+            else: Sxx, Sxy = torch.zeros(cx, cx, dtype=torch.float64), torch.zeros(cx, cy, dtype=torch.float64)
+            flat = _all_reduce_sum(torch.cat([Sxx.reshape(-1), Sxy.reshape(-1)]), group)
+            self.Sxx, self.Sxy = flat[:cx * cx].reshape(cx, cx), flat[cx * cx:].reshape(cx, cy)
+            self.mean_x, self.mean_y = mx.to(flat.device), my.to(flat.device)
+            self.n, self.per_input = N, seen[0]["per"]
+        self.synced = True
         return self
 
     def compute(self) -> DirectMatch:
