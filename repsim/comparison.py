@@ -243,6 +243,9 @@ def compare(models, data=None, layers=None, measures=None, layout: str = "flatte
     if errors not in ("raise", "record"): raise ValueError(f"`errors` must be 'raise' or 'record', got {errors!r}.")
     if ci is not None and (isinstance(ci, bool) or not isinstance(ci, (int, float)) or not 0 < ci < 1):
         raise ValueError(f"`ci` must be None or a confidence level in (0, 1), e.g. 0.95, got {ci!r}.")
+    if ci is not None and tokens == "all":
+        raise ValueError("`ci` with tokens='all' would resample token rows, not inputs (tokens of one input are not "
+                         "independent); use tokens='mean', 'cls' or 'last' for intervals.")
     used = sorted({k for p in mpairs for k in p}, key=names.index)
     _check_saved(named, used, lay, data, n)
     saved_tokens = {getattr(named[k], "tokens", None) for k in used if isinstance(named[k], Activations)}

@@ -29,6 +29,7 @@ from .activations import Activations, iter_batches, num_inputs, LAYOUTS
 ACTIVATIONS_FORMAT = "repsim-activations"
 ACTIVATIONS_FORMAT_VERSION = 1
 _LABELS = "__labels__"
+_TOKEN_INDEX = "__token_index__"   # tokens='all': the (input, position) of every row
 _FINGERPRINT = re.compile(r"sha256:[0-9a-f]{64}")
 
 def _feed(h, t: torch.Tensor):
@@ -79,9 +80,11 @@ class SavedActivations(Activations):
                  n_inputs: int | None = None,  # number of inputs
                  fingerprint: str | None = None,  # `input_fingerprint` of those inputs
                  repsim_version=None,       # the repsim version that wrote the file
-                 path=None):                # the file they came from
-        super().__init__(data, layout=layout, shapes=shapes, labels=labels, model_name=model_name, method=method)
-        self.tokens, self.n_inputs, self.fingerprint = tokens, n_inputs, fingerprint
+                 path=None,                 # the file they came from
+                 token_index=None):         # tokens='all': (rows, 2) tensor of each row's (input, position)
+        super().__init__(data, layout=layout, shapes=shapes, labels=labels, model_name=model_name, method=method,
+                         tokens=tokens, n_inputs=n_inputs, token_index=token_index)
+        self.fingerprint = fingerprint
         self.repsim_version, self.path = repsim_version, (Path(path) if path is not None else None)
     def __repr__(self):
         body = ", ".join(f"{k}: {tuple(v.shape)}" for k, v in self.items())
@@ -91,6 +94,15 @@ class SavedActivations(Activations):
 
 def _count_inputs(acts) -> int:
     "The number of inputs behind `acts`: rows per layer, divided by positions per input in the 'pixels' layout."
+    if getattr(acts, "tokens", None) == "all":                # one row per valid token: the count is recorded
+        idx, n_in = getattr(acts, "token_index", None), getattr(acts, "n_inputs", None)
+        if idx is None or n_in is None:
+            raise ValueError("`acts` has tokens='all' but no `token_index`/`n_inputs` (activations from "
+                             "`get_activations(..., tokens='all')` have both); without them the rows cannot be "
+                             "matched to inputs.")
+        bad = {l: X.shape[0] for l, X in acts.items() if X.shape[0] != len(idx)}
+        if bad: raise ValueError(f"Layers {bad} do not have one row per token of `acts.token_index` ({len(idx)}).")
+        return int(n_in)
     counts = {}
     for l, X in acts.items():
         shape = tuple(acts.shapes.get(l) or X.shape[1:])
@@ -114,9 +126,9 @@ def _check_acts(acts):
     if not acts: raise ValueError("`acts` holds no layers; nothing to save.")
     if acts.layout not in LAYOUTS: raise ValueError(f"`acts.layout` is {acts.layout!r}; it must be one of {LAYOUTS}.")
     for l, X in acts.items():
-        if not isinstance(l, str) or not l or l == _LABELS:
+        if not isinstance(l, str) or not l or l in (_LABELS, _TOKEN_INDEX):
             raise ValueError(f"Layer name {l!r} cannot be saved: layer names must be non-empty strings other than "
-                             f"{_LABELS!r}.")
+                             f"{_LABELS!r} and {_TOKEN_INDEX!r}.")
         if not (isinstance(X, torch.Tensor) and X.is_floating_point() and X.ndim >= 2):
             raise TypeError(f"Layer {l!r} of `acts` must be a floating-point torch tensor (n, ...), got "
                             f"{type(X).__name__}{' ' + str(tuple(X.shape)) if hasattr(X, 'shape') else ''}.")
@@ -167,12 +179,15 @@ def save_activations(
         tensors[l] = X.clone() if X.untyped_storage().data_ptr() in seen else X    # safetensors refuses shared memory
         seen.add(key[0])
     if labels is not None: tensors[_LABELS] = labels.contiguous()
+    tok_idx = getattr(acts, "token_index", None) if getattr(acts, "tokens", None) == "all" else None
+    if tok_idx is not None: tensors[_TOKEN_INDEX] = torch.as_tensor(tok_idx).detach().cpu().contiguous()
     import repsim
     meta = dict(version=ACTIVATIONS_FORMAT_VERSION, layers=list(acts), layout=acts.layout,
                 tokens=getattr(acts, "tokens", None),
                 shapes={l: list(acts.shapes.get(l) or acts[l].shape[1:]) for l in acts}, n_inputs=int(n_inputs),
                 fingerprint=fp, model_name=model_name if model_name is not None else acts.model_name,
-                method=acts.method, labels=labels is not None, repsim_version=repsim.__version__,
+                method=acts.method, labels=labels is not None, token_index=tok_idx is not None,
+                repsim_version=repsim.__version__,
                 sha256={k: _digest(t) for k, t in tensors.items()})
     metadata = {"format": ACTIVATIONS_FORMAT, "repsim": json.dumps(meta, sort_keys=True)}
     return atomic_write(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
@@ -203,7 +218,8 @@ def load_activations(
                 raise ValueError(f"{path} was written in activations format {info['version']} by repsim "
                                  f"{info.get('repsim_version')}; this repsim reads format "
                                  f"{ACTIVATIONS_FORMAT_VERSION}: upgrade.")
-            want = list(info["layers"]) + ([_LABELS] if info["labels"] else [])
+            want = (list(info["layers"]) + ([_LABELS] if info["labels"] else [])
+                    + ([_TOKEN_INDEX] if info.get("token_index") else []))
             absent = [k for k in want if k not in set(f.keys())]
             if absent: raise ValueError(f"{path}: the tensors {absent} named in its metadata are missing (corrupt).")
             tensors = {k: f.get_tensor(k) for k in want}
@@ -213,8 +229,8 @@ def load_activations(
         bad = [k for k, t in tensors.items() if _digest(t) != info["sha256"].get(k)]
         if bad: raise ValueError(f"{path}: the data of {bad} do not match the digests written with them; the file was "
                                  "damaged after saving. Save it again.")
-    labels = tensors.pop(_LABELS, None)
+    labels, tok_idx = tensors.pop(_LABELS, None), tensors.pop(_TOKEN_INDEX, None)
     return SavedActivations(tensors, layout=info["layout"], shapes={k: tuple(v) for k, v in info["shapes"].items()},
                             labels=labels, model_name=info.get("model_name"), method=info.get("method"),
                             tokens=info["tokens"], n_inputs=int(info["n_inputs"]), fingerprint=info["fingerprint"],
-                            repsim_version=info.get("repsim_version"), path=path)
+                            repsim_version=info.get("repsim_version"), path=path, token_index=tok_idx)
