@@ -322,9 +322,38 @@ def _train(cfg: TrainConfig, final: Path, partial: Path, progress: bool, stop_af
     return model
 
 # %% ../nbs/03_training.ipynb #a29c905a
-def train_zoo(configs, cache_dir=None, progress: bool = True, force: bool = False) -> list:
+def _workers(workers) -> int:
+    "The number of training processes: `workers`, else $REPSIM_WORKERS, else 1."
+    src = "workers"
+    if workers is None: workers, src = os.environ.get("REPSIM_WORKERS", "1"), "REPSIM_WORKERS"
+    try: w = int(workers) if not isinstance(workers, bool) else None
+    except (TypeError, ValueError): w = None
+    if w is None or w < 1 or (not isinstance(workers, str) and w != workers):
+        raise ValueError(f"`{src}` must be a whole number >= 1 (processes that train in parallel), got {workers!r}.")
+    return w
+
+def _train_in_worker(job) -> str:
+    "One config trained in a worker process with one thread (the worker side of `train_zoo(workers=...)`)."
+    fields, cache_dir, force = job
+    from repsim.training import TrainConfig as Config              # the importable class (not a notebook's copy)
+    cfg = Config(**fields)
+    torch.set_num_threads(1)
+    train(cfg, cache_dir=cache_dir, progress=False, force=force)
+    return cfg.key()
+
+def train_zoo(configs, cache_dir=None, progress: bool = True, force: bool = False, workers: int | None = None) -> list:
     "Train (or load from the cache) every config in `configs`; returns the models in the same order."
     configs = list(configs); out = []
+    todo = [c for c in configs if force or not checkpoint_paths(c, cache_dir)[0].exists()]
+    k = min(_workers(workers), len(todo))
+    if k > 1 and all(torch.device(c.device).type == "cpu" for c in todo):
+        import concurrent.futures, multiprocessing
+        from repsim.training import _train_in_worker as job_fn    # by module name: a spawned worker imports it
+        if progress: print(f"training {len(todo)} of {len(configs)} configs in {k} one-thread processes", flush=True)
+        with concurrent.futures.ProcessPoolExecutor(k, mp_context=multiprocessing.get_context("spawn")) as ex:
+            for key in ex.map(job_fn, [(asdict(c), cache_dir, force) for c in todo]):
+                if progress: print(f"  {key}: trained", flush=True)
+        force = False                                              # just trained: load, do not train again
     for i, cfg in enumerate(configs):
         final, partial = checkpoint_paths(cfg, cache_dir)
         status = ("cached" if final.exists() and not force else "resuming" if partial.exists() and not force
