@@ -1,6 +1,7 @@
 """Maximum and minimal ε-approximate matches between the neurons of two layers (Wang et al., NeurIPS 2018),
-computed from one orthonormal reduction of both layers and batched residuals; the match score, simple
-matches, the smallest ε for a match of given size, and the channel-as-neuron protocol for conv layers.
+computed from one preparation of both layers (a certified Gram matrix, or a QR reduction) shared by every ε;
+the match score, simple matches, the smallest ε for a match of given size, and the channel-as-neuron protocol
+for conv layers.
 
 Docs: https://repsim-dev.github.io/neural-repsim/subspace_match.html.md"""
 
@@ -12,9 +13,9 @@ import math
 from dataclasses import dataclass, field
 
 # %% auto #0
-__all__ = ['DEAD_NORM', 'MATCH_ATOL', 'EPSILONS', 'max_match_score', 'SubspaceMatch', 'max_match', 'relative_distances',
-           'min_match', 'SimpleMatches', 'simple_matches', 'min_eps_for_size', 'sampled_max_match',
-           'subspace_match_layers']
+__all__ = ['DEAD_NORM', 'MATCH_ATOL', 'EPSILONS', 'max_match_score', 'SubspaceMatch', 'max_match', 'prepare_max_match',
+           'max_match_prepared', 'relative_distances', 'min_match', 'SimpleMatches', 'simple_matches',
+           'min_eps_for_size', 'sampled_max_match', 'subspace_match_layers']
 
 # %% ../nbs/30_subspace_match.ipynb #3852e960
 import numpy as np
@@ -41,53 +42,135 @@ def _check_eps(eps, name: str = "eps") -> float:
 # %% ../nbs/30_subspace_match.ipynb #c76221fb
 @dataclass
 class _Layers:
-    """Live, unit-norm neurons of both layers (columns of `W` = [A B]), reduced (`exact`) or with their Gram matrix
-    (`gram`)."""
-    W: torch.Tensor          # (m, kx + ky): exact: the R factor (m = min(n, kx + ky)); gram: the n-row unit neurons
-    kx: int                  # live neurons of X: the first kx columns of W
+    """Live, unit-norm neurons of both layers, reduced by QR (`exact`) or as a Gram matrix plus the caller's data
+    (`gram`). Global neuron j < kx is live neuron j of X, j >= kx live neuron j - kx of Y."""
+    kx: int                  # live neurons of X
     live_x: np.ndarray       # original column index of each live neuron
     live_y: np.ndarray
     n_x: int                 # all neurons of X, dead ones included
     n_y: int
+    n_rows: int              # n
     method: str = "exact"
-    G: torch.Tensor | None = None     # gram: W^T W
+    W: torch.Tensor | None = None      # exact: the R factor (min(n, kx + ky) rows) of the unit neurons [A B]
+    blocks: tuple = ()                 # gram: Gram blocks (Gxx, Gyy, Gxy) of the live unit neurons
+    data: tuple = ()                   # gram: (X, Y) float64 tensors as given (or scaled by a power of two)
+    norms: torch.Tensor | None = None  # gram: norm of each live neuron (global order)
     cache: dict = field(default_factory=dict)
     @property
-    def A(self): return self.W[:, :self.kx]
+    def n_live(self) -> int: return self.kx + len(self.live_y)
     @property
-    def B(self): return self.W[:, self.kx:]
+    def G(self) -> torch.Tensor:
+        "Gram matrix of all live unit neurons, X's then Y's (assembled on request; the passes use the blocks)."
+        xs, ys = torch.arange(self.kx, device=self.dev), torch.arange(self.kx, self.n_live, device=self.dev)
+        return torch.cat([torch.cat([_gsub(self, xs, xs), _gsub(self, xs, ys)], 1),
+                          torch.cat([_gsub(self, ys, xs), _gsub(self, ys, ys)], 1)], 0)
+    def cols(self, idx) -> torch.Tensor:
+        "Unit-norm columns of the global neurons `idx` (all of one side on the `gram` route)."
+        if self.W is not None: return self.W[:, idx]
+        D, c, nrm = _side(self, idx)
+        return D[:, c] / nrm
+    @property
+    def A(self): return self.W[:, :self.kx] if self.W is not None else self.cols(torch.arange(self.kx, device=self.dev))
+    @property
+    def B(self):
+        if self.W is not None: return self.W[:, self.kx:]
+        return self.cols(torch.arange(self.kx, self.n_live, device=self.dev))
+    @property
+    def dev(self): return (self.W if self.W is not None else self.blocks[0]).device
+
+def _side(L: _Layers, idx):
+    "Data, original column indices and norms of the global neurons `idx`, all of one side (`gram` route)."
+    if "live" not in L.cache: L.cache["live"] = [torch.as_tensor(l, device=L.dev) for l in (L.live_x, L.live_y)]
+    if len(idx) and int(idx[0]) >= L.kx: return L.data[1], L.cache["live"][1][idx - L.kx], L.norms[idx]
+    return L.data[0], L.cache["live"][0][idx], L.norms[idx]
+
+def _gsub(L: _Layers, r, c) -> torch.Tensor:
+    "The unit-neuron Gram matrix at global neurons `r` × `c` (each all of one side), from the stored blocks."
+    rx, cx = int(r[0]) < L.kx, int(c[0]) < L.kx
+    ri, ci = (r if rx else r - L.kx), (c if cx else c - L.kx)
+    B = L.blocks[0] if rx and cx else L.blocks[1] if not (rx or cx) else L.blocks[2] if rx else L.blocks[2].mT
+    if len(ri) < B.shape[0]: B = B.index_select(0, ri)
+    return B if len(ci) == B.shape[1] else B.index_select(1, ci)
 
 def _reduce(W: torch.Tensor) -> torch.Tensor:
     "Rows of `W` replaced by its R factor when that is smaller: same inner products between columns."
     return torch.linalg.qr(W, mode="r").R if W.shape[0] > W.shape[1] else W
 
-def _gram(W: torch.Tensor) -> torch.Tensor:
-    "W^T W; on CPU by BLAS dsyrk (half the flops of a general product)."
-    if W.device.type == "cpu" and W.dtype == torch.float64 and W.is_contiguous():
+def _syrk(Z: torch.Tensor) -> torch.Tensor:
+    "Z^T Z; on CPU in float64 by BLAS dsyrk (half the flops of a general product) on Z's own memory, C- or F-ordered."
+    if Z.device.type == "cpu" and Z.dtype == torch.float64 and (Z.is_contiguous() or Z.mT.is_contiguous()):
         from scipy.linalg.blas import dsyrk
-        C = torch.from_numpy(dsyrk(1.0, W.numpy().T, trans=0, lower=0))   # W.numpy().T is Fortran-ordered: no copy
-        return torch.triu(C) + torch.triu(C, 1).mT
-    return W.mT @ W
+        a = Z.numpy()
+        C = torch.from_numpy(dsyrk(1.0, a.T, trans=0) if Z.is_contiguous() else dsyrk(1.0, a, trans=1))
+        return torch.triu(C) + torch.triu(C, 1).mT       # dsyrk fills the upper triangle
+    return Z.mT @ Z
 
-def _prepare(X, Y, names=("X", "Y"), method: str = "auto") -> _Layers:
-    if method not in ("auto", "exact", "gram"):
-        raise ValueError(f"`method` must be 'auto', 'exact' or 'gram', got {method!r}.")
-    X, Y = as_pair(X, Y, names=names)
-    X, Y = pow2_scale(X), pow2_scale(Y)          # exact; norms of 1e±154 data stay inside the float range
-    nx, ny = torch.linalg.vector_norm(X, dim=0), torch.linalg.vector_norm(Y, dim=0)
-    live = lambda nrm: torch.nonzero((nrm > 0) & (nrm >= DEAD_NORM * nrm.max())).flatten()
-    lx, ly = live(nx), live(ny)
-    for nm, l, p in ((names[0], lx, X.shape[1]), (names[1], ly, Y.shape[1])):
+def _as_data(X, Y, names=("X", "Y")):
+    """`X`, `Y` as float64 tensors on X's device without a pass over the data: plain 2-D float arrays and tensors are
+    taken as they are (finiteness is read later off the Gram diagonal); anything else gets the full `as_pair` checks."""
+    def plain(Z):
+        if isinstance(Z, np.ndarray):
+            return Z.dtype in (np.float32, np.float64) and Z.ndim == 2 and Z.size > 0 and min(Z.strides) >= 0
+        return (isinstance(Z, torch.Tensor) and Z.dtype in (torch.float32, torch.float64) and Z.ndim == 2
+                and Z.numel() > 0)
+    if not (plain(X) and plain(Y)) or X.shape[0] != Y.shape[0]: return as_pair(X, Y, names=names)
+    tens = lambda Z: torch.from_numpy(Z) if isinstance(Z, np.ndarray) else Z.detach()
+    X = tens(X).to(torch.float64)
+    return X, tens(Y).to(device=X.device, dtype=torch.float64)
+
+def _live(nrm: torch.Tensor) -> torch.Tensor:
+    "Indices of the live neurons among norms `nrm`: nonzero and at least DEAD_NORM × the layer's largest."
+    return torch.nonzero((nrm > 0) & (nrm >= DEAD_NORM * nrm.max())).flatten()
+
+def _check_live(lx, ly, names, px, py):
+    for nm, l, p in ((names[0], lx, px), (names[1], ly, py)):
         if len(l) == 0:
             raise ValueError(f"`{nm}` is an all-dead layer: all {p} of its neurons are zero "
                              "over these inputs, so no neuron can be matched. Check the layer and the inputs "
                              "(a ReLU layer that never fires), or leave this layer out.")
+
+def _grams(X, Y):
+    "Blockwise Gram of [X Y]: X^T X and Y^T Y by syrk, X^T Y by GEMM; and whether its diagonal is safely finite."
+    Gxx, Gyy, Gxy = _syrk(X), _syrk(Y), X.mT @ Y
+    def safe(d):      # finite, and squares far from overflow and underflow (all zero may be underflow: rescale)
+        m = float(d.max())
+        return bool(torch.isfinite(d).all()) and 2.0 ** -600 <= m < 2.0 ** 1000
+    return Gxx, Gyy, Gxy, safe(Gxx.diagonal()) and safe(Gyy.diagonal())
+
+def _prepare_gram(X, Y, names) -> _Layers:
+    X, Y = _as_data(X, Y, names)
+    Gxx, Gyy, Gxy, safe = _grams(X, Y)
+    if not safe:      # NaN/Inf (named by the full check), or data to rescale by a power of two (exact) first
+        X, Y = as_pair(X, Y, names=names)
+        X, Y = pow2_scale(X), pow2_scale(Y)
+        Gxx, Gyy, Gxy, _ = _grams(X, Y)
+    nx, ny = Gxx.diagonal().sqrt(), Gyy.diagonal().sqrt()
+    lx, ly = _live(nx), _live(ny)
+    _check_live(lx, ly, names, X.shape[1], Y.shape[1])
+    if len(lx) < X.shape[1]: Gxx, Gxy = Gxx[lx][:, lx], Gxy[lx]                 # live neurons only, once
+    if len(ly) < Y.shape[1]: Gyy, Gxy = Gyy[ly][:, ly], Gxy[:, ly]
+    sx, sy = nx[lx], ny[ly]
+    for M, a, b in ((Gxx, sx, sx), (Gyy, sy, sy), (Gxy, sx, sy)): M.div_(a[:, None]).div_(b[None, :])
+    return _Layers(len(lx), lx.cpu().numpy(), ly.cpu().numpy(), X.shape[1], Y.shape[1], X.shape[0], "gram",
+                   blocks=(Gxx, Gyy, Gxy), data=(X, Y), norms=torch.cat([nx[lx], ny[ly]]))
+
+def _prepare(X, Y, names=("X", "Y"), method: str = "auto") -> _Layers:
+    if method not in ("auto", "exact", "gram"):
+        raise ValueError(f"`method` must be 'auto', 'exact' or 'gram', got {method!r}.")
+    if method == "auto":
+        shape = lambda Z: tuple(getattr(Z, "shape", ())) or np.shape(Z)
+        sx, sy = shape(X), shape(Y)
+        method = "gram" if len(sx) == 2 and len(sy) == 2 and sx[0] > 2 * (sx[1] + sy[1]) else "exact"
+    if method == "gram": return _prepare_gram(X, Y, names)
+    X, Y = as_pair(X, Y, names=names)
+    X, Y = pow2_scale(X), pow2_scale(Y)          # exact; norms of 1e±154 data stay inside the float range
+    nx, ny = torch.linalg.vector_norm(X, dim=0), torch.linalg.vector_norm(Y, dim=0)
+    lx, ly = _live(nx), _live(ny)
+    _check_live(lx, ly, names, X.shape[1], Y.shape[1])
     W = torch.cat([X if len(lx) == X.shape[1] else X[:, lx], Y if len(ly) == Y.shape[1] else Y[:, ly]], dim=1)
     W.div_(torch.cat([nx[lx], ny[ly]]))          # one copy of the data, scaled in place
-    if method == "auto": method = "gram" if W.shape[0] > 2 * W.shape[1] else "exact"
-    info = (len(lx), lx.cpu().numpy(), ly.cpu().numpy(), X.shape[1], Y.shape[1])
-    if method == "exact": return _Layers(_reduce(W), *info, method="exact")
-    return _Layers(W, *info, method="gram", G=_gram(W))
+    return _Layers(len(lx), lx.cpu().numpy(), ly.cpu().numpy(), X.shape[1], Y.shape[1], X.shape[0], "exact",
+                   W=_reduce(W))
 
 def _span_basis(M: torch.Tensor) -> torch.Tensor:
     "Orthonormal basis (m, r) of the column span of `M`, rank by the standard SVD tolerance."
@@ -115,91 +198,139 @@ def _max_match_idx(A, B, thr, xs, ys, x_ok=False):
         ys = ys[keep]          # xs must now be re-checked against the smaller span
 
 _UNIT = float(torch.finfo(torch.float64).eps)
+_NEAR = 1e-11          # refined residuals this close to the threshold (plus rounding) are decided by QR
+_FACTORS = 32          # Cholesky factors kept per preparation (spans recur across an ε grid or a bisection)
 
-def _eig(L: _Layers, span, key=None):
-    "Eigen-decomposition of the Gram matrix of neurons `span` (cached under `key`)."
-    if key is not None and key in L.cache: return L.cache[key]
-    out = torch.linalg.eigh(L.G[span][:, span])
-    if key is not None: L.cache[key] = out
+def _factor(L: _Layers, span):
+    """Cholesky factor of the Gram matrix of neurons `span` (all of one side), tr(G_SS^-1) and η; None when too
+    ill-conditioned to certify. Cached: the full spans for good, a few others (spans recur across ε)."""
+    x_side = int(span[0]) < L.kx
+    if len(span) == (L.kx if x_side else L.n_live - L.kx): key = "full_x" if x_side else "full_y"
+    else: key = span.cpu().numpy().tobytes()
+    if key in L.cache: return L.cache[key]
+    k, n = len(span), L.n_rows
+    C, info = torch.linalg.cholesky_ex(_gsub(L, span, span))
+    out = None
+    if int(info) == 0:
+        tr = float(torch.cholesky_inverse(C).diagonal().sum())
+        eta = tr * k * (n + k) * _UNIT
+        if eta <= 1e-2: out = (C, tr, eta)
+    facs = [kk for kk in L.cache if isinstance(kk, bytes)]
+    if len(facs) >= _FACTORS: del L.cache[facs[0]]
+    L.cache[key] = out
     return out
 
-def _gram_r2(L: _Layers, span, z, key=None):
-    "Squared relative residuals of neurons `z` against span(`span`) (global column indices) from G, and an error bound."
-    Gs = L.G[span]
-    lam, V = _eig(L, span, key)
-    lmin, lmax = float(lam[0]), float(lam[-1])
-    if lmin <= 1e-10 * lmax: return None, math.inf          # too ill-conditioned to certify: decide exactly
-    C = (V.mT @ Gs[:, z]) / lam.sqrt()[:, None]
-    k, n = len(span), L.W.shape[0]
-    err = 4 * (k * (n + k) * _UNIT / lmin + 2 * math.sqrt(k) * n * _UNIT / math.sqrt(lmin))
-    return 1.0 - (C * C).sum(0), err
+def _gram_r2(L: _Layers, span, z):
+    """Squared relative residuals of neurons `z` against span(`span`) (global indices) from G, their certified error
+    bound and L^-1 G_Sz; None when G_SS is too ill-conditioned."""
+    f = _factor(L, span)
+    if f is None: return None
+    C, tr, eta = f
+    w = torch.linalg.solve_triangular(C, _gsub(L, span, z), upper=False)
+    w2 = (w * w).sum(0)
+    k, n = len(span), L.n_rows
+    err = 4 * (k * (n + k) * _UNIT * tr * w2 / (1 - eta) + 2 * math.sqrt(k) * n * _UNIT * (tr * w2).sqrt()
+               + 2 * k * _UNIT)
+    return 1.0 - w2, err, w
+
+def _apply(L: _Layers, span, c):
+    "S c for the unit neurons S of `span` and coefficients c (k, m): one product with the caller's data, no copy."
+    D, cols, nrm = _side(L, span)
+    full = c.new_zeros(D.shape[1], c.shape[1])
+    full[cols] = c / nrm[:, None]
+    return D @ full
+
+def _apply_t(L: _Layers, span, R):
+    "S^T R for the unit neurons S of `span` and n-row residuals R: one product with the caller's data."
+    D, cols, nrm = _side(L, span)
+    return (D.mT @ R)[cols] / nrm[:, None]
+
+def _refine(L: _Layers, span, z, w, lower: bool = True):
+    """Two-sided bounds (lower, upper) on the exact relative residuals of neurons `z` against span(`span`), from
+    the Gram coefficients c = G_SS^-1 G_Sz (`w` = L^-1 G_Sz) and the n-row residual z - Sc (`lower=False`: the
+    upper bound only, one product with the data fewer)."""
+    C, tr, eta = _factor(L, span)
+    k, n = len(span), L.n_rows
+    c = torch.linalg.solve_triangular(C.mT, w, upper=True)
+    rho = L.cols(z) - _apply(L, span, c)
+    rn = torch.linalg.vector_norm(rho, dim=0)
+    e = 8 * _UNIT * (math.sqrt(k) * torch.linalg.vector_norm(c, dim=0) + 1) + n * _UNIT * rn   # rounding of rho
+    if not lower: return None, rn + e
+    # exact arithmetic: residual^2 = |rho|^2 - q^2, q = |S(c* - c)| = |L^-1 S^T rho| (tiny: c is nearly optimal)
+    q = torch.linalg.vector_norm(torch.linalg.solve_triangular(C, _apply_t(L, span, rho), upper=False), dim=0)
+    qb = q * (1 + 2 * eta) + math.sqrt(k * tr) * e
+    return ((rn - e).clamp(min=0) ** 2 - qb * qb).clamp(min=0).sqrt(), rn + e
+
+def _exact_R(L: _Layers):
+    "The R factor of one QR of all live unit neurons (computed once, kept): the `exact` route's reduced columns."
+    if "R" not in L.cache:
+        L.cache["R"] = _reduce(torch.cat([L.A, L.B], 1)) if L.W is None else L.W
+    return L.cache["R"]
 
 def _exact_resid(L: _Layers, span, z):
-    "Exact relative residuals of neurons `z` against span(`span`): QR of just these columns, then an SVD basis."
-    M = _reduce(L.W[:, torch.cat([span, z])])
+    "Exact relative residuals of neurons `z` against span(`span`): QR of just these columns (or the kept R factor)."
+    if "R" in L.cache or L.W is not None:
+        R = _exact_R(L); return _resid(R[:, z], _span_basis(R[:, span]))
+    M = _reduce(torch.cat([L.cols(span), L.cols(z)], 1))
     return _resid(M[:, len(span):], _span_basis(M[:, :len(span)]))
 
 def _within(L: _Layers, span, z, thr, pre=None):
-    "Mask of the neurons `z` within `thr` of span(`span`): certified Gram decisions, exact residuals where unsure."
-    r2, err = _gram_r2(L, span, z) if pre is None else pre
-    if r2 is None or err > 1e-4: return _exact_resid(L, span, z) <= thr
+    "Mask of the neurons `z` within `thr` of span(`span`): certified Gram decisions, refined or exact where unsure."
+    res = _gram_r2(L, span, z) if pre is None else pre
+    if res is None:                                   # ill-conditioned span: the kept QR factor decides
+        R = _exact_R(L); return _resid(R[:, z], _span_basis(R[:, span])) <= thr
+    r2, err, w = res
     t2 = thr * thr
     keep = r2 <= t2 - err
-    unsure = (r2 > t2 - err) & (r2 <= t2 + err)
-    if bool(unsure.any()): keep[unsure] = _exact_resid(L, span, z[unsure]) <= thr
+    unsure = torch.nonzero((r2 > t2 - err) & (r2 <= t2 + err)).flatten()
+    if len(unsure):
+        lo, hi = _refine(L, span, z[unsure], w[:, unsure])
+        dec = hi <= thr
+        near = torch.nonzero((lo - _NEAR <= thr) & (hi + _NEAR > thr)).flatten()
+        if len(near): dec[near] = _exact_resid(L, span, z[unsure][near]) <= thr
+        keep[unsure] = dec
     return keep
 
 def _max_match_gram(L: _Layers, thr: float):
     "The alternating algorithm on global column indices, every pass decided by `_within`."
-    kx, ky, dev = L.kx, L.W.shape[1] - L.kx, L.W.device
+    kx, ky, dev = L.kx, L.n_live - L.kx, L.dev
     xs, ys = torch.arange(kx, device=dev), torch.arange(kx, kx + ky, device=dev)
-    r2x, ex, _, _ = _first(L)
-    xs = xs[_within(L, ys, xs, thr, pre=(r2x, ex))]
+    fx, pre_y = _first(L)
+    xs = xs[_within(L, ys, xs, thr, pre=fx)]
     while True:
         if len(xs) == 0: return xs, ys[:0]
-        keep = _within(L, xs, ys, thr)
+        keep = _within(L, xs, ys, thr, pre=pre_y if len(xs) == kx else None)
+        pre_y = None                                  # the first-pass results hold for all of Y only
         if bool(keep.all()): return xs, ys - kx
         ys = ys[keep]
         if len(ys) == 0: return xs[:0], ys
         xs = xs[_within(L, ys, xs, thr)]
 
 def _first(L: _Layers):
-    "Cached first-pass quantities: every live neuron against the other layer's full span."
+    """Cached first-pass quantities: every live neuron against the other layer's full span (exact route: residuals;
+    Gram route: `_gram_r2` results, None where ill-conditioned)."""
     if "first" not in L.cache:
-        kx, ky, dev = L.kx, L.W.shape[1] - L.kx, L.W.device
-        xs, ys = torch.arange(kx, device=dev), torch.arange(kx, kx + ky, device=dev)
+        kx, dev = L.kx, L.dev
+        xs, ys = torch.arange(kx, device=dev), torch.arange(kx, L.n_live, device=dev)
         if L.method == "exact":
-            L.cache["first"] = (_resid(L.A, _span_basis(L.B)), 0.0, _resid(L.B, _span_basis(L.A)), 0.0)
-        else: L.cache["first"] = (*_gram_r2(L, ys, xs, "eig_y"), *_gram_r2(L, xs, ys, "eig_x"))
+            L.cache["first"] = (_resid(L.A, _span_basis(L.B)), _resid(L.B, _span_basis(L.A)))
+        else: L.cache["first"] = (_gram_r2(L, ys, xs), _gram_r2(L, xs, ys))
     return L.cache["first"]
-
-def _refined_resid(L: _Layers, span, z, key=None):
-    """Tight upper bounds on the relative residuals of neurons `z` against span(`span`): least-squares coefficients
-    from G, refined once against the n-row residual, whose norm is then taken (any coefficients give an upper bound)."""
-    contiguous = len(span) > 0 and int(span[-1]) - int(span[0]) == len(span) - 1
-    S = L.W[:, int(span[0]):int(span[-1]) + 1] if contiguous else L.W[:, span]     # a view, not a copy, when possible
-    Z, Gs = L.W[:, z], L.G[span]
-    lam, V = _eig(L, span, key)
-    keep = lam > lam[-1] * len(span) * _UNIT
-    Vk = V[:, keep]
-    solve = lambda C: Vk @ ((Vk.mT @ C) / lam[keep][:, None])
-    coef = solve(Gs[:, z])
-    coef = coef + solve(S.mT @ (Z - S @ coef))
-    return torch.linalg.vector_norm(Z - S @ coef, dim=0)
 
 def _max_epsilon(L: _Layers) -> float:
     "Largest relative distance of a live neuron to the other layer's full span (exact route; or a tight upper bound)."
     if "max_eps" not in L.cache:
-        dx, ex, dy, ey = _first(L)
+        dx, dy = _first(L)
         if L.method == "exact": m = float(max(dx.max(), dy.max()))
         else:
-            kx, ky, dev = L.kx, L.W.shape[1] - L.kx, L.W.device
-            xs, ys = torch.arange(kx, device=dev), torch.arange(kx, kx + ky, device=dev)
+            xs, ys = torch.arange(L.kx, device=L.dev), torch.arange(L.kx, L.n_live, device=L.dev)
             parts = []
-            for r2, err, span, z, key in ((dx, ex, ys, xs, "eig_y"), (dy, ey, xs, ys, "eig_x")):
-                if r2 is None or err > 1e-4: parts.append(float(_exact_resid(L, span, z).max())); continue
-                top = float(r2.max())      # only neurons within the error bound of the top can be the farthest
-                parts.append(float(_refined_resid(L, span, z[r2 >= top - 2 * err], key).max()))
+            for res, span, z in ((dx, ys, xs), (dy, xs, ys)):
+                if res is None:
+                    R = _exact_R(L); parts.append(float(_resid(R[:, z], _span_basis(R[:, span])).max())); continue
+                r2, err, w = res
+                cand = torch.nonzero(r2 + err >= (r2 - err).max()).flatten()   # only these can be the farthest
+                parts.append(float(_refine(L, span, z[cand], w[:, cand], lower=False)[1].max()))
             m = max(parts)
         L.cache["max_eps"] = min(1.0, m)
     return L.cache["max_eps"]
@@ -245,14 +376,31 @@ def max_match(X, Y, eps: float, method: str = "auto") -> SubspaceMatch:
 
     Activations are used as given (not centred). Dead neurons (norm < 1e-16) are never matched but are counted in
     `score = (|X*| + |Y*|) / (p1 + p2)`. `method`: 'exact' (QR reduction), 'gram' (certified Gram-matrix decisions,
-    same answer, faster for n >> p) or 'auto'. Numpy arrays or torch tensors (CPU or CUDA), in float64."""
+    same answer, faster for n >> p) or 'auto'. Numpy arrays or torch tensors (CPU or CUDA), in float64. For several
+    ε on the same pair, `prepare_max_match` once and `max_match_prepared` per ε."""
     eps = _check_eps(eps)
     return _max_match_L(_prepare(X, Y, method=method), eps)
+
+def prepare_max_match(X,                    # (n, p1) activations of the first layer (rows = inputs)
+                      Y,                    # (n, p2) activations of the second layer, same inputs
+                      method: str = "auto", # 'exact' (QR), 'gram' (Gram matrix) or 'auto' (gram if n > 2(p1 + p2))
+                     ) -> _Layers:          # an opaque preparation for `max_match_prepared`
+    """Everything `max_match` does before the passes, once: input checks, dead neurons, the Gram matrix (or the QR
+    reduction) and the first-pass factors, shared by every ε it is then asked for."""
+    return _prepare(X, Y, method=method)
+
+def max_match_prepared(prep: _Layers, # the result of `prepare_max_match(X, Y)`
+                       eps: float,    # relative distance threshold in [0, 1)
+                      ) -> SubspaceMatch: # the same match as `max_match(X, Y, eps, method)`
+    "The maximum ε-match of a prepared layer pair: call once per ε of a grid; the preparation is reused."
+    if not isinstance(prep, _Layers):
+        raise TypeError(f"`prep` must be the result of `prepare_max_match(X, Y)`, got {type(prep).__name__}.")
+    return _max_match_L(prep, _check_eps(eps))
 
 def relative_distances(X, Y):
     "Relative distance of each neuron of `X` to span(`Y`) and of each neuron of `Y` to span(`X`); NaN for dead neurons."
     L = _prepare(X, Y, method="exact")
-    dx, _, dy, _ = _first(L)
+    dx, dy = _first(L)
     out_x, out_y = np.full(L.n_x, np.nan), np.full(L.n_y, np.nan)
     out_x[L.live_x], out_y[L.live_y] = dx.cpu().numpy(), dy.cpu().numpy()
     return out_x, out_y
@@ -296,7 +444,9 @@ class _MatchSpace:
         ys = np.flatnonzero(np.isin(self.L.live_y, self.M.y_idx))
         self.A = self.B = None
         if len(xs):
-            W = _reduce(torch.cat([self.L.A[:, xs], self.L.B[:, ys]], 1))
+            dev = self.L.dev
+            xg, yg = torch.as_tensor(xs, device=dev), torch.as_tensor(ys, device=dev) + self.L.kx
+            W = _reduce(torch.cat([self.L.cols(xg), self.L.cols(yg)], 1))
             self.A, self.B = W[:, :len(xs)], W[:, len(xs):]
         self.xi, self.yi = self.M.x_idx, self.M.y_idx      # original index of each local column
 
@@ -386,12 +536,12 @@ def simple_matches(X, Y, eps: float, n_orders: int = 4, neurons=None, max_neuron
 # %% ../nbs/30_subspace_match.ipynb #f7a3b648
 def min_eps_for_size(X, Y, k: int, tol: float = 1e-6) -> float:
     "Smallest ε (to within `tol`, by bisection) at which the maximum ε-match has at least `k` neurons (both sides)."
-    L = _prepare(X, Y)
-    n_live = L.W.shape[1]
+    L = prepare_max_match(X, Y)
+    n_live = L.n_live
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or not 1 <= k <= n_live:
         raise ValueError(f"`k` must be an integer between 1 and the number of live neurons ({n_live}), got {k!r}.")
     if not (isinstance(tol, (int, float)) and 0 < tol < 1): raise ValueError(f"`tol` must be in (0, 1), got {tol!r}.")
-    size = lambda e: _max_match_L(L, e).size
+    size = lambda e: max_match_prepared(L, e).size
     if size(0.0) >= k: return 0.0
     lo, hi = 0.0, min(_max_epsilon(L), 1.0 - 2 * MATCH_ATOL)
     if size(hi) < k:
@@ -436,9 +586,9 @@ def sampled_max_match(X, Y, eps=EPSILONS, n_coords: int = 10_000, repeats: int =
     for r in range(draws):
         idx = torch.arange(N) if N <= n_coords else torch.randperm(N, generator=g)[:n_coords]
         i, s = (idx // S).to(A.device), (idx % S).to(A.device)
-        L = _prepare(A[i, :, s], B[i, :, s.to(B.device)])
+        L = prepare_max_match(A[i, :, s], B[i, :, s.to(B.device)])
         for e in eps_list:
-            m = _max_match_L(L, e)
+            m = max_match_prepared(L, e)
             rows.append(dict(repeat=r, eps=e, score=m.score, n_x_matched=len(m.x_idx), n_y_matched=len(m.y_idx),
                              dead_x=len(m.dead_x), dead_y=len(m.dead_y), max_epsilon=m.max_epsilon,
                              n_coords=len(idx)))
@@ -449,7 +599,7 @@ def max_match_score(X, Y, eps: float = 0.5, n_coords: int = 10_000, repeats: int
     """Maximum match score MMS(ε) of `X` (n, p1) and `Y` (n, p2); with more than `n_coords` rows (conv maps in the
     `pixels` layout), the mean over `repeats` seeded draws of `n_coords` rows shared by both."""
     eps = _check_eps(eps)
-    X, Y = as_pair(X, Y)
+    X, Y = _as_data(X, Y)
     if X.shape[0] <= n_coords: return max_match(X, Y, eps).score
     return float(sampled_max_match(X, Y, eps, n_coords, repeats, seed).score.mean())
 
