@@ -115,48 +115,89 @@ def ridge_head(X_train, targets, X_test=None, lam: float = 1e-2, relative: bool 
     return _ridge_from_pf(pf, T, lam)
 
 # %% ../nbs/20_td.ipynb #298a5fb3
-def _fista_step(X, Y, lam, Pw, Pb, W, b, Wp, bp, t):
-    "One accelerated preconditioned step for K stacked tasks; returns the new state and each task's gradient norm."
+def _exp_range(dtype) -> float:
+    "The |z| up to which exp(z), and a sum of up to 10⁸ of them, are normal floats of `dtype` (690 in float64)."
+    return -math.log(torch.finfo(dtype).tiny) - 18
+
+def _class_softmax(Z: torch.Tensor, shift: bool = True, classes: int | None = None) -> torch.Tensor:
+    """In place: the softmax over the leading (class) axis of logits `Z` (C, K, n), normalised for the first `classes`
+    classes (default all) and returned for those. `shift=False` skips subtracting the maximum, which is exact only
+    for logits known to lie within ±`_exp_range`."""
+    if shift: Z.sub_(Z.amax(0))
+    Z.exp_()
+    return Z[:classes].mul_(Z.sum(0).reciprocal_())
+
+def _logits(V: torch.Tensor, XaT: torch.Tensor, Z: torch.Tensor) -> torch.Tensor:
+    "Logits (C, K, n), into `Z`, of free-class parameters `V` (C−1, K, r+1) on features `XaT` (r+1, n); last = −Σ."
+    Cm, K, r1 = V.shape
+    torch.mm(V.view(Cm * K, r1), XaT, out=Z[:Cm].view(Cm * K, -1))           # every task's logits: one GEMM
+    torch.sum(Z[:Cm], 0, out=Z[Cm]).neg_()
+    return Z
+
+def _logit_bound(V: torch.Tensor, xmax: float) -> float:
+    "Bound on |logit| (the implied last class included) of parameters `V` (C−1, K, r+1) on features of norm ≤ `xmax`."
+    return xmax * math.sqrt(V.shape[0] * float((V * V).sum((0, 2)).amax()))
+
+def _fista_step(Xa, XaT, B, lam, P, W, Wp, t, Z, xmax=math.inf):
+    """One accelerated preconditioned step for K stacked tasks: features `Xa` (n, r+1), constant column last, and its
+    transpose `XaT`, largest row norm `xmax`; free-class parameters `W`, `Wp` (C−1, K, r+1); `B` = −YXa/n; per-column
+    `lam` and `P` (r+1,); momentum `t` (K,); buffer `Z` (C, K, n). The new state and each task's gradient norm."""
     tn = (1 + torch.sqrt(1 + 4 * t * t)) / 2
     beta = (t - 1) / tn
-    yW, yb = W + beta * (W - Wp), b + beta * (b - bp)
-    R = torch.softmax(torch.matmul(X, yW) + yb, -1) - Y
-    gW = torch.matmul(X.T, R) / X.shape[0] + lam * yW
-    gb = R.mean(1, keepdim=True)
-    Wn, bn = yW - Pw * gW, yb - Pb * gb
-    restart = ((gW * (Wn - W)).sum((1, 2)) + (gb * (bn - b)).sum((1, 2))) > 0
-    gnorm = ((gW ** 2 * Pw).sum((1, 2)) + (gb ** 2 * Pb).sum((1, 2))).sqrt()
-    t = torch.where(restart[:, None, None], torch.ones_like(tn), tn)
-    return dict(W=Wn, b=bn, Wp=W, bp=b, t=t), gnorm
+    V = torch.addcmul(W, beta[:, None], W - Wp)
+    Cm, K, r1 = V.shape
+    S = _class_softmax(_logits(V, XaT, Z), shift=_logit_bound(V, xmax) > _exp_range(V.dtype), classes=Cm)
+    G = torch.addmm(torch.addcmul(B, lam, V).view(Cm * K, r1), S.view(Cm * K, -1), Xa, alpha=1 / Xa.shape[0])
+    G = G.view(V.shape)                                                       # every task's gradient: one GEMM
+    PG = P * G
+    Wn = V - PG
+    D = Wn - W
+    Gs, Ds = G.sum(0), D.sum(0)                                               # the last class: minus these
+    restart = ((G * D).sum((0, 2)) + (Gs * Ds).sum(1)) > 0
+    gnorm = ((G * PG).sum((0, 2)) + (Gs * Gs * P).sum(1)).sqrt()
+    return dict(W=Wn, Wp=W, t=torch.where(restart, torch.ones_like(tn), tn)), gnorm
 
 # %% ../nbs/20_td.ipynb #616fc80d
 def _logistic_from_pf(pf: PrincipalFeatures, labels: torch.Tensor, n_classes: int, lam: float,
                       tol: float = 1e-7, max_iter: int = 5000):
     "Batched multinomial logistic fit of `labels` (K, n) in 0..n_classes-1: test probabilities (K, m, C), iterations."
     X = pf.train
-    K = labels.shape[0]
-    Y = torch.nn.functional.one_hot(labels.to(X.device), n_classes).to(X.dtype)       # (K, n, C)
-    Pw, Pb = (1.0 / (pf.var / 2 + lam))[None, :, None], 2.0
-    W = torch.zeros(K, X.shape[1], n_classes, dtype=X.dtype, device=X.device)
-    b = torch.zeros(K, 1, n_classes, dtype=X.dtype, device=X.device)
-    state = dict(W=W, b=b, Wp=W.clone(), bp=b.clone(), t=torch.ones(K, 1, 1, dtype=X.dtype, device=X.device))
-    outW, outb = W.clone(), b.clone()
+    (n, r), K, C = X.shape, labels.shape[0], n_classes
+    kw = dict(dtype=X.dtype, device=X.device)
+    Xa = torch.cat([X, torch.ones(n, 1, **kw)], 1)                              # the intercept as a feature
+    XaT = Xa.T.contiguous()
+    xmax = float((Xa * Xa).sum(1).max().sqrt())
+    P = torch.cat([1.0 / (pf.var / 2 + lam), torch.full((1,), 2.0, **kw)])
+    lam_cols = torch.cat([torch.full((r,), float(lam), **kw), torch.zeros(1, **kw)])
+    Y = torch.nn.functional.one_hot(labels.to(X.device), C).to(X.dtype).permute(2, 0, 1)[:C - 1]   # (C−1, K, n)
+    B = (Y.reshape(-1, n) @ Xa / -n).view(C - 1, K, r + 1)                     # the targets' part of ∇, once
+    del Y
+    W = torch.zeros(C - 1, K, r + 1, **kw)
+    state = dict(W=W, Wp=W.clone(), t=torch.ones(K, **kw))
+    outW = W.clone()
     iters = torch.full((K,), max_iter, dtype=torch.long)
     active = torch.arange(K, device=X.device)
+    buf = torch.empty(C * K * n, **kw)                                         # the logits
     for it in range(max_iter):
-        state, gnorm = _fista_step(X, Y[active], lam, Pw, Pb, **state)
+        Z = buf[:C * len(active) * n].view(C, -1, n)
+        state, gnorm = _fista_step(Xa, XaT, B, lam_cols, P, **state, Z=Z, xmax=xmax)
         done = gnorm < tol
         if not bool(done.any()): continue
-        idx = active[done]                                  # converged tasks leave the batch
-        outW[idx], outb[idx] = state["W"][done], state["b"][done]
+        idx = active[done]                                                     # converged tasks leave the arrays
+        outW[:, idx] = state["W"][:, done]
         iters[idx.cpu()] = it + 1
-        active, state = active[~done], {k: v[~done] for k, v in state.items()}
+        keep = ~done
+        active, B = active[keep], B[:, keep]
+        state = dict(W=state["W"][:, keep], Wp=state["Wp"][:, keep], t=state["t"][keep])
         if len(active) == 0: break
     if len(active):
-        outW[active], outb[active] = state["W"], state["b"]
+        outW[:, active] = state["W"]
         warnings.warn(f"logistic head: {len(active)} of {K} tasks did not reach tol={tol} in max_iter={max_iter} "
                       "iterations; increase `max_iter` or `lam`.", RuntimeWarning)
-    return torch.softmax(torch.matmul(pf.test, outW) + outb, -1), iters
+    m = pf.test.shape[0]
+    XtT = torch.cat([pf.test.T, torch.ones(1, m, **kw)])
+    P_test = _class_softmax(_logits(outW, XtT, torch.empty(C, K, m, **kw)))
+    return P_test.permute(1, 2, 0).contiguous(), iters
 
 # %% ../nbs/20_td.ipynb #45d142e2
 def _encode_labels(y, n, name):
@@ -214,15 +255,21 @@ def _scores(P1, P2):
                          f"{tuple(out[1].shape)}.")
     return out
 
+def _disagreement(P1: torch.Tensor, P2: torch.Tensor) -> float:
+    "`disagreement` of two checked score tensors of the same shape."
+    return float((P1.argmax(-1) != P2.argmax(-1)).double().mean())
+
+def _total_variation(P1: torch.Tensor, P2: torch.Tensor) -> float:
+    "`total_variation` of two checked probability tensors of the same shape."
+    return float(0.5 * (P1 - P2).abs().sum(-1).mean())
+
 def disagreement(P1, P2) -> float:
     "Fraction of inputs where the two heads' argmax predictions differ; `P*` are (m, C) scores or probabilities."
-    P1, P2 = _scores(P1, P2)
-    return float((P1.argmax(-1) != P2.argmax(-1)).double().mean())
+    return _disagreement(*_scores(P1, P2))
 
 def total_variation(P1, P2) -> float:
     "Mean over inputs of the total-variation distance ½‖p1 − p2‖₁ between two predicted class distributions."
-    P1, P2 = _scores(P1, P2)
-    return float(0.5 * (P1 - P2).abs().sum(-1).mean())
+    return _total_variation(*_scores(P1, P2))
 
 def regression_discrepancy(Y1, Y2) -> float:
     "2 − 2·Σ_t⟨ŷ1_t, ŷ2_t⟩ / √(Σ_t‖ŷ1_t‖² Σ_t‖ŷ2_t‖²) on predictions centred over the inputs; in [0, 4]."
@@ -334,11 +381,12 @@ def _class_scores(pf1, pf2, labels: dict, head: str, lam: float, tol: float, max
     return P1, _logistic_tasks(pf2, codes, classes, lam, tol, max_iter), classes
 
 def _classification_rows(P1, P2, classes, names, head: str, discrepancy: str, tests) -> dict:
-    "One result row per classification task from both sides' test scores (`P1`, `P2`: lists of (m, C_k))."
+    "One result row per classification task from both sides' test scores (`P1`, `P2`: lists of finite (m, C_k))."
     rows = {}
     for k, p1, p2, c in zip(names, P1, P2, classes):
-        r = dict(task=k, kind="classification", head=head, disagreement=disagreement(p1, p2))
-        if head == "logistic": r["tv"] = total_variation(p1, p2)
+        p1, p2 = p1.double(), p2.double()
+        r = dict(task=k, kind="classification", head=head, disagreement=_disagreement(p1, p2))
+        if head == "logistic": r["tv"] = _total_variation(p1, p2)
         r["discrepancy"] = r[discrepancy]
         if tests is not None:
             yt = np.asarray(tests[k]).reshape(-1)
