@@ -10,13 +10,14 @@ Docs: https://repsim-dev.github.io/neural-repsim/ood.html.md"""
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['MahalanobisDetector', 'auroc', 'fit_ood_detector']
+__all__ = ['MahalanobisDetector', 'auroc', 'KNNDetector', 'fit_ood_detector']
 
 # %% ../nbs/39_ood.ipynb #2174c5de
 import numpy as np
 import torch
 import torch.nn as nn
 from sklearn.metrics import roc_auc_score
+from sklearn.neighbors import NearestNeighbors
 
 # %% ../nbs/39_ood.ipynb #2bc16253
 from .core import as_matrix
@@ -83,14 +84,66 @@ def auroc(scores_in, scores_out) -> float:
     a, b = _scores(scores_in, "scores_in"), _scores(scores_out, "scores_out")
     return float(roc_auc_score(np.r_[np.zeros(a.size), np.ones(b.size)], np.concatenate([a, b])))
 
+# %% ../nbs/39_ood.ipynb #dd75d560
+class KNNDetector:
+    "Deep nearest-neighbour OOD detector (Sun et al. 2022): `score` = distance to the k-th nearest genuine feature."
+    def __init__(self, layout: str = "pool", # 'pool' (mean over positions) or 'flatten'
+                 k: int = 50, # which nearest neighbour's distance is the score (Sun et al.: 50 on CIFAR-10)
+                 normalize: bool = True, # scale every feature vector to unit length first
+                ):
+        _features(torch.zeros(1, 1), layout)
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise ValueError(f"`k` must be an integer >= 1 (the neighbour whose distance is the score), got {k!r}.")
+        if not isinstance(normalize, bool): raise ValueError(f"`normalize` must be True or False, got {normalize!r}.")
+        self.layout, self.k, self.normalize = layout, int(k), normalize
+
+    def features(self, acts) -> torch.Tensor:
+        "The (n, p) float64 feature matrix of activations `acts` by the detector's `layout` (not yet normalised)."
+        return _features(acts, self.layout)
+
+    def _prep(self, acts) -> np.ndarray:
+        X = self.features(acts)
+        if self.normalize: X = torch.nn.functional.normalize(X, dim=1)      # a zero vector stays zero
+        return X.cpu().numpy()
+
+    def fit(self, acts, # in-distribution activations, (n, p) or conv maps
+            labels=None, # accepted for the detectors' common interface, and ignored
+           ):
+        "Keep the genuine feature vectors of `acts` as the reference set (`labels` are accepted and ignored)."
+        X = self._prep(acts)
+        if len(X) < self.k:
+            raise ValueError(f"`acts` has {len(X)} activations, fewer than k = {self.k}; fit on more or lower `k`.")
+        self._nn = NearestNeighbors(n_neighbors=self.k, algorithm="brute").fit(X)
+        return self
+
+    def score(self, acts, # activations to score, shaped as the fitted ones
+             ) -> torch.Tensor: # (n,) scores, larger is more out-of-distribution
+        "Out-of-distribution score of each activation: its distance to the k-th nearest genuine feature vector."
+        if not hasattr(self, "_nn"): raise ValueError("Call `.fit(acts)` before `.score`.")
+        X = self._prep(acts)
+        if X.shape[1] != self._nn.n_features_in_:
+            raise ValueError(f"`acts` have {X.shape[1]} features but the detector was fitted on "
+                             f"{self._nn.n_features_in_}.")
+        d, _ = self._nn.kneighbors(X)
+        return torch.from_numpy(d[:, -1])
+
 # %% ../nbs/39_ood.ipynb #c21fad68
-def fit_ood_detector(model: nn.Module, layer: str, data, layout: str = "pool", batch_size: int = 512,
-                     ridge: float = 1e-6) -> MahalanobisDetector:
-    "A Mahalanobis detector fitted on `model`'s genuine activations at `layer` over labelled `data`."
-    det = MahalanobisDetector(layout, ridge)
+def fit_ood_detector(model: nn.Module, # the network whose genuine activations are in-distribution
+                     layer: str, # the layer of `model` whose output the detector scores
+                     data, # labelled training data (labels only needed by the Mahalanobis detector)
+                     layout: str = "pool", # 'pool' or 'flatten' (of the default detector)
+                     batch_size: int = 512, # inputs per forward pass
+                     ridge: float = 1e-6, # ridge of the default detector, times the mean variance
+                     detector: MahalanobisDetector | KNNDetector | None = None, # an unfitted detector to fit instead
+                    ) -> MahalanobisDetector | KNNDetector: # the fitted detector, with its `layer` recorded
+    "A detector (default: Mahalanobis) fitted on `model`'s genuine activations at `layer` over labelled `data`."
+    if detector is not None and not isinstance(detector, (MahalanobisDetector, KNNDetector)):
+        raise TypeError(f"`detector` must be an unfitted MahalanobisDetector or KNNDetector (or None), got "
+                        f"{type(detector).__name__}.")
+    det = MahalanobisDetector(layout, ridge) if detector is None else detector
     get_layer(model, layer)
-    acts = get_activations(model, data, [layer], layout=layout, batch_size=batch_size)
-    if acts.labels is None:
+    acts = get_activations(model, data, [layer], layout=det.layout, batch_size=batch_size)
+    if acts.labels is None and isinstance(det, MahalanobisDetector):
         raise ValueError("Fitting the OOD detector needs labelled data (class-conditional means): pass an "
                          "ImageDataset, an (x, y) pair or a Dataset of (x, y).")
     det.fit(acts[layer], acts.labels)

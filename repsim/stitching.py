@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 # %% auto #0
 __all__ = ['StitchingLayer', 'StitchedModel', 'DirectMatch', 'pixel_rows', 'direct_matching', 'DirectMatchAccumulator',
-           'DirectFit', 'TaskLossFit', 'stitch']
+           'DirectFit', 'TaskLossFit', 'converged', 'stitch']
 
 # %% ../nbs/40_stitching.ipynb #4b949b1f
 import numpy as np
@@ -373,10 +373,15 @@ class TaskLossFit:
     seed: int = 0
     progress: bool = False
     direct: DirectFit = DirectFit()
+    tol: float | None = None
 
     def __post_init__(self):
         _need_int(self.epochs, "epochs", 1); _need_int(self.batch_size, "batch_size", 1)
         _need_int(self.seed, "seed", 0)
+        if self.tol is not None and (isinstance(self.tol, bool) or not isinstance(self.tol, (int, float))
+                                     or not 0 < self.tol < 1):
+            raise ValueError(f"`tol` must be None (run all `epochs`) or a relative loss change in (0, 1), e.g. 0.01, "
+                             f"got {self.tol!r}.")
         if not (isinstance(self.lr, (int, float)) and self.lr > 0):
             raise ValueError(f"`lr` must be > 0, got {self.lr!r}.")
         if not (isinstance(self.weight_decay, (int, float)) and self.weight_decay >= 0):
@@ -411,8 +416,17 @@ class TaskLossFit:
                 r = train_epoch(stitched, opt, x, y, self.batch_size, g, augs, g)
                 stitched.history.append(dict(epoch=len(stitched.history) + 1, train_loss=r["loss"], train_acc=r["acc"]))
                 if self.progress: print(f"epoch {ep + 1}/{self.epochs}: loss {r['loss']:.4f}, accuracy {r['acc']:.3f}")
+                if self.tol is not None and ep > 0 and converged(stitched.history, self.tol): break
         finally: stitched.train(False)
         return stitched
+
+def converged(history: list, # per-epoch records with a `train_loss` (a StitchedModel's `.history`)
+              tol: float, # the relative loss change below which training has converged
+             ) -> bool: # whether the last epoch lowered the train loss by less than `tol` of the one before
+    "Whether the last epoch of `history` lowered the mean train loss by less than `tol` × the previous epoch's."
+    if len(history) < 2: return False
+    prev, last = history[-2]["train_loss"], history[-1]["train_loss"]
+    return bool(prev - last < tol * prev)
 
 # %% ../nbs/40_stitching.ipynb #0f5de1bd
 _FIT_OPTIONS = {**{k: f"fit=DirectFit({k}=...)" for k in ("k", "stream", "rcond")},
