@@ -12,7 +12,7 @@ export PATH="$VENV/bin:$PATH" REPSIM_SCALE=reference
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-${OMP_NUM_THREADS:-2}}"
 # networks not cached yet train in REPSIM_WORKERS one-thread processes (train_zoo): on 2 cores, 2 processes
 export REPSIM_WORKERS="${REPSIM_WORKERS:-2}"
-CHAPTERS=(03_training 10_layer_identification 23_td_seeds 24_td_augmentation 31_subspace_profiles)
+CHAPTERS=(03_training 10_layer_identification 23_td_seeds 24_td_augmentation 31_subspace_profiles 42_stitching_matrix 50_sensitivity 51_performance)
 if [ $# -gt 0 ]; then CHAPTERS=("$@"); fi
 mkdir -p reference-logs
 for c in "${CHAPTERS[@]}"; do
