@@ -8,10 +8,12 @@ Docs: https://repsim-dev.github.io/neural-repsim/cka.html.md"""
 # %% ../nbs/05_cka.ipynb #96198465
 from __future__ import annotations
 import math
+from contextlib import nullcontext
 
 # %% auto #0
-__all__ = ['linear_cka', 'gram_linear', 'centre_gram', 'u_centre', 'hsic', 'cka_from_grams', 'prepare_linear_cka',
-           'linear_cka_prepared', 'gram_rbf', 'prepare_rbf_cka', 'rbf_cka_prepared', 'rbf_cka', 'MinibatchCKA']
+__all__ = ['linear_cka', 'gram_linear', 'centre_gram', 'u_centre', 'hsic', 'cka_from_grams', 'centred_gram', 'prepare_linear_cka',
+           'linear_cka_prepared', 'linear_cka_prepared_many', 'gram_rbf', 'prepare_rbf_cka', 'rbf_cka_prepared',
+           'rbf_cka', 'MinibatchCKA']
 
 # %% ../nbs/05_cka.ipynb #3a4d22a0
 import numpy as np
@@ -105,6 +107,78 @@ def cka_from_grams(K, L, debiased: bool = False) -> float:
 # %% ../nbs/05_cka.ipynb #62c57d41
 def _fro2(G: torch.Tensor) -> torch.Tensor: return torch.linalg.vector_norm(G).square()
 
+_BLAS = []
+
+def _blas_threads():
+    "A context that runs numpy's BLAS on as many threads as torch uses (threadpoolctl), or a no-op without it."
+    if not _BLAS:
+        try:
+            import scipy.linalg.blas  # noqa: F401  (load scipy's BLAS too, so that the controller sees it)
+            from threadpoolctl import ThreadpoolController
+            _BLAS.append(ThreadpoolController().select(user_api="blas"))
+        except Exception:                              # no threadpoolctl, or a BLAS it cannot drive
+            _BLAS.append(None)
+    return nullcontext() if _BLAS[0] is None else _BLAS[0].limit(limits=torch.get_num_threads())
+
+def _syrkable(A: torch.Tensor) -> bool:
+    return (A.device.type == "cpu" and A.dtype in (torch.float32, torch.float64)
+            and not (A.requires_grad and torch.is_grad_enabled()))
+
+def _syrk(A: torch.Tensor, t: bool = False) -> torch.Tensor:
+    """`A Aᵀ` (`t=True`: `AᵀA`) as a symmetric rank-k update, about half the flops of a product: numpy's `a @ a.T`
+    dispatches to the BLAS `syrk` for a CPU float tensor outside the autograd graph; otherwise the torch product."""
+    if not _syrkable(A): return A.T @ A if t else A @ A.T
+    a = A.detach().numpy()
+    if not (a.flags.c_contiguous or a.flags.f_contiguous): a = np.ascontiguousarray(a)
+    with _blas_threads(), np.errstate(all="ignore"):   # overflow shows as Inf on the diagonal; callers check it
+        return torch.from_numpy(a.T @ a if t else a @ a.T)
+
+_CHUNK = 2048      # columns per block: the block of a (256, p) batch stays in cache while its syrk runs
+
+def _blocked_gram(Z: torch.Tensor, dtype=torch.float64, shift=None) -> torch.Tensor:
+    """`Zs Zsᵀ` in float64, Zs = Z − `shift` (a row vector, or None), without a converted or shifted copy of `Z`:
+    blocks of `_CHUNK` columns are converted (and shifted) into one cache-sized buffer of `dtype` and added up by a
+    syrk of that precision (scipy's `dsyrk`/`ssyrk`). float64: the products of float32 data are exact in float64,
+    so this is the float64 Gram of the data. float32: a float32 syrk per block, float64 sums across blocks."""
+    b, p = Z.shape
+    if not _syrkable(Z):
+        Zs = Z.to(dtype) if shift is None else Z.to(dtype) - shift.to(dtype)
+        return _syrk(Zs).double()
+    from scipy.linalg.blas import dsyrk, ssyrk
+    w0 = min(_CHUNK, p)
+    buf = torch.empty(b * w0, dtype=dtype)
+    K = np.zeros((b, b), order="F")
+    with _blas_threads(), np.errstate(all="ignore"):
+        for j in range(0, p, w0):
+            blk = buf[:b * min(w0, p - j)].view(b, -1)
+            if shift is None: blk.copy_(Z[:, j:j + w0])
+            else: torch.sub(Z[:, j:j + w0], shift[j:j + w0], out=blk)
+            a = blk.numpy().T                              # (w, b), Fortran order: syrk(trans=1) gives aᵀa = blk blkᵀ
+            if dtype == torch.float64: K = dsyrk(1.0, a, beta=1.0, c=K, trans=1, overwrite_c=1)
+            else: K += ssyrk(1.0, a, trans=1)
+    K = torch.from_numpy(K)
+    return K + K.triu(1).T                             # syrk writes the upper triangle only: mirror it
+
+def _plain(X, name: str, dtype, min_rows: int = 1, device=None) -> torch.Tensor:
+    """A 2-D float tensor or array as a tensor of `dtype` WITHOUT `as_matrix`'s pass over the entries for NaN/Inf:
+    for callers that read finiteness off the diagonal of a Gram matrix they form anyway (`_check_diag`). Anything
+    else goes through `as_matrix`, with its checks and messages."""
+    if isinstance(X, np.ndarray) and X.dtype.kind == "f" and X.ndim == 2 and (
+            X.flags.c_contiguous or X.flags.f_contiguous):
+        X = torch.from_numpy(X)
+    if (isinstance(X, torch.Tensor) and X.is_floating_point() and X.ndim == 2 and X.shape[0] >= max(min_rows, 1)
+            and X.shape[1] > 0):
+        return X.detach().to(device=device, dtype=dtype)
+    return as_matrix(X, name, dtype=dtype, min_rows=min_rows, device=device)
+
+def _check_diag(d: torch.Tensor, X: torch.Tensor, name: str):
+    """Refuse `X` unless the diagonal `d` of its Gram matrix (squared row or column norms) is finite: a NaN or Inf
+    entry of `X` makes its row's and column's norm NaN or Inf, so this is `as_matrix`'s finiteness check for free."""
+    if bool(torch.isfinite(d).all()): return
+    as_matrix(X, name, dtype=None)                     # NaN or Inf entries: raises, counting them
+    raise ValueError(f"`{name}` has entries too large to square in {X.dtype} (max |x| = "
+                     f"{float(X.abs().max()):.3g}); divide it by a constant (CKA is scale-invariant).")
+
 def _sym_fro2(A: torch.Tensor, block: int | None = None) -> torch.Tensor:
     "‖AᵀA‖²_F from the upper block triangle of AᵀA only (a little over half the flops of the full product)."
     p = A.shape[1]
@@ -116,6 +190,10 @@ def _sym_fro2(A: torch.Tensor, block: int | None = None) -> torch.Tensor:
         G = A[:, i:i + b].T @ A[:, i:]
         total = total + _fro2(G[:, :b]) + 2 * _fro2(G[:, b:])
     return total
+
+def _gram_fro2(A: torch.Tensor) -> torch.Tensor:
+    "‖AᵀA‖²_F: by syrk where it applies, else from the upper block triangle (`_sym_fro2`, in the autograd graph)."
+    return _fro2(_syrk(A, t=True)) if _syrkable(A) else _sym_fro2(A)
 
 def _use_gram(n, p1, p2) -> bool:
     return n * (p1 + p2) < (p1 * p1 + p2 * p2 + p1 * p2) / 2
@@ -132,11 +210,11 @@ def _linear_terms(Xc, Yc, debiased: bool, form: str):
     n, p1 = Xc.shape; p2 = Yc.shape[1]
     if form == "auto": form = "gram" if _use_gram(n, p1, p2) else "feature"
     if form == "gram":
-        K, L = Xc @ Xc.T, Yc @ Yc.T
+        K, L = _syrk(Xc), _syrk(Yc)
         if debiased: K, L = _u_centre(K), _u_centre(L)
         return (K * L).sum(), (K * K).sum(), (L * L).sum()
     if form != "feature": raise ValueError(f"`form` must be 'auto', 'feature' or 'gram', got {form!r}.")
-    xy, xx, yy = _fro2(Yc.T @ Xc), _sym_fro2(Xc), _sym_fro2(Yc)
+    xy, xx, yy = _fro2(Yc.T @ Xc), _gram_fro2(Xc), _gram_fro2(Yc)
     if not debiased: return xy, xx, yy
     r, s = _row_norms2(Xc), _row_norms2(Yc)
     return _unbias(xy, r, s, n), _unbias(xx, r, r, n), _unbias(yy, s, s, n)
@@ -145,9 +223,35 @@ def _linear_cka(X: torch.Tensor, Y: torch.Tensor, debiased: bool = False, form: 
     "Linear CKA of two checked floating tensors, as a 0-d tensor in their dtype and in the autograd graph."
     return _cka_ratio(*_linear_terms(centre(X, rescale=True), centre(Y, rescale=True), debiased, form), debiased)
 
+_CANCEL = 2.0 ** 8     # how far column means may inflate a Gram's trace before the data are centred explicitly
+
+def _moment_terms(X: torch.Tensor, Y: torch.Tensor):
+    """The biased feature-form terms (‖XcᵀYc‖², ‖XcᵀXc‖², ‖YcᵀYc‖²) of float64 `X`, `Y` without centred copies:
+    `XcᵀYc = XᵀY − n x̄ȳᵀ` from one product and two syrk updates of the raw data, finiteness from their diagonals.
+    None (take the centring route) for NaN/Inf, for sums near the ends of the float64 range, and where a column mean
+    dominates: trace(XᵀX) above 2^8 × trace(XcᵀXc), i.e. more than 8 bits would cancel."""
+    n, cs = X.shape[0], []
+    ones = X.new_ones(n)
+    for Z in (X, Y):
+        S, m = _syrk(Z, t=True), torch.mv(Z.T, ones) / n              # column means by GEMV: half a mean()'s time
+        tr = S.diagonal().sum()
+        if not 2.0 ** -500 < tr < 2.0 ** 500: return None      # NaN, Inf, zero or near the float64 limits
+        C = S.addr_(m, m, alpha=-n)                             # ZcᵀZc = ZᵀZ − n z̄z̄ᵀ, in place
+        if not tr <= _CANCEL * C.diagonal().sum(): return None
+        cs.append((C, m))
+    (Cx, mx), (Cy, my) = cs
+    return _fro2((X.T @ Y).addr_(mx, my, alpha=-n)), _fro2(Cx), _fro2(Cy)
+
 def linear_cka(X, Y, debiased: bool = False, form: str = "auto", dtype=torch.float64) -> float:
     """Linear CKA between activations `X (n, p1)` and `Y (n, p2)` of the same n inputs; a similarity in [0, 1]
     (debiased: can be slightly negative). `debiased=True` uses the unbiased HSIC (U-centring, n >= 4)."""
+    if not debiased and form in ("auto", "feature") and dtype == torch.float64:
+        Xp = _plain(X, "X", dtype, 2)
+        Yp = _plain(Y, "Y", dtype, 2, device=Xp.device)
+        (n, p1), (m, p2) = Xp.shape, Yp.shape
+        if n == m and (form == "feature" or not _use_gram(n, p1, p2)):
+            terms = _moment_terms(Xp, Yp)
+            if terms is not None: return float(_cka_ratio(*terms, False))
     X, Y = as_pair(X, Y, min_rows=4 if debiased else 2, dtype=dtype)
     return float(_linear_cka(X, Y, debiased, form))
 
@@ -155,18 +259,42 @@ def _check_state(s, name, keys, maker):
     if not (isinstance(s, dict) and all(k in s for k in keys)):
         raise TypeError(f"`{name}` must be a state returned by `{maker}`, got {type(s).__name__}.")
 
-def prepare_linear_cka(X, debiased: bool = False, dtype=torch.float64) -> dict:
+def centred_gram(
+    X,                    # activations (n, p)
+    dtype=torch.float64,  # precision of the result
+    min_rows: int = 2,    # the fewest rows accepted
+) -> tuple:               # (Xc, K): the centred X, and its Gram matrix Xc Xcᵀ when p >= n (else None)
+    """The per-layer work that linear CKA and Procrustes share: X checked and centred (`centre(X, rescale=True)`)
+    and, for a wide X (p >= n), its n × n Gram matrix by syrk. Pass it as `gram=` to `prepare_linear_cka` and
+    `prepare_procrustes` to form that Gram once for both."""
+    Xc = centre(as_matrix(X, "X", dtype=dtype, min_rows=min_rows), rescale=True)
+    return Xc, (_syrk(Xc) if Xc.shape[1] >= Xc.shape[0] else None)
+
+def _check_gram_arg(gram, min_rows):
+    "The `(Xc, K)` pair of `centred_gram`, checked, or a TypeError/ValueError naming `gram`."
+    ok = (isinstance(gram, tuple) and len(gram) == 2 and isinstance(gram[0], torch.Tensor) and gram[0].ndim == 2
+          and (gram[1] is None or isinstance(gram[1], torch.Tensor)))
+    if not ok:
+        raise TypeError(f"`gram` must be the (Xc, K) pair returned by `centred_gram`, got {type(gram).__name__}.")
+    if gram[0].shape[0] < min_rows:
+        raise ValueError(f"`gram` holds {gram[0].shape[0]} rows but this estimator needs at least {min_rows}.")
+    return gram
+
+def prepare_linear_cka(
+    X,                    # activations (n, p); ignored when `gram` is given
+    debiased: bool = False,  # unbiased HSIC (U-centring, n >= 4)
+    dtype=torch.float64,  # precision of the state
+    gram=None,            # the (Xc, K) of `centred_gram(X)`, to share one Gram with other measures
+) -> dict:                # state for `linear_cka_prepared` / `linear_cka_prepared_many`
     "Per-representation part of `linear_cka`: checked, centred X, its (U-)centred Gram when wide, and ⟨X, X⟩."
-    X = as_matrix(X, "X", dtype=dtype, min_rows=4 if debiased else 2)
-    Xc = centre(X, rescale=True)
-    n, p = Xc.shape
-    K = None
-    if p >= n:                                        # wide: every pair is cheapest through the n × n Gram
-        K = Xc @ Xc.T
-        if debiased: K = u_centre(K)
-        kk = (K * K).sum()
+    min_rows = 4 if debiased else 2
+    Xc, K = _check_gram_arg(gram, min_rows) if gram is not None else centred_gram(X, dtype, min_rows)
+    n = Xc.shape[0]
+    if K is not None:                                 # wide: every pair is cheapest through the n × n Gram
+        if debiased: K = _u_centre(K)
+        kk = _fro2(K)
     else:                                             # narrow: ⟨X, X⟩ in feature form
-        kk = _sym_fro2(Xc)
+        kk = _gram_fro2(Xc)
         if debiased: kk = _unbias(kk, _row_norms2(Xc), _row_norms2(Xc), n)
     return dict(Xc=Xc, K=K, kk=kk, debiased=debiased)
 
@@ -189,14 +317,78 @@ def linear_cka_prepared(sx: dict, sy: dict, **kw) -> float:
         if deb: kl = _unbias(kl, _row_norms2(Xc), _row_norms2(Yc), Xc.shape[0])
     return float(_cka_ratio(kl, sx["kk"].to(kl.device), sy["kk"].to(kl.device), deb))
 
+def _feature_block(Xs: list, Ys: list, deb: bool) -> torch.Tensor:
+    "(unbiased) ‖YcᵀXc‖² of every pair of two lists of centred matrices: one product per X against all Ys side by side."
+    n = Xs[0].shape[0]
+    B = torch.cat(Ys, 1)
+    seg = torch.repeat_interleave(torch.arange(len(Ys), device=B.device),
+                                  torch.tensor([y.shape[1] for y in Ys], device=B.device))
+    out = B.new_zeros(len(Xs), len(Ys))
+    for i, Xc in enumerate(Xs):                       # a loop over layers, not pairs: each is one product
+        out[i].index_add_(0, seg, (Xc.T @ B).square().sum(0))
+    if deb:
+        R, S = torch.stack([_row_norms2(x) for x in Xs], 1), torch.stack([_row_norms2(y) for y in Ys], 1)
+        rs = R.T @ S
+        out = out - rs + R.sum(0)[:, None] * S.sum(0)[None, :] / ((n - 1) * (n - 2)) - 2 / (n - 2) * rs
+    return out
+
+_STACK_BYTES = 2 ** 28  # the most memory the stacked copies of the Grams in `linear_cka_prepared_many` may take
+
+def linear_cka_prepared_many(
+    states_a: list,       # `prepare_linear_cka` states (one per layer of model A)
+    states_b: list,       # `prepare_linear_cka` states (one per layer of model B)
+    **kw,
+) -> torch.Tensor:        # (La, Lb) float64 tensor: `linear_cka_prepared` of every pair
+    """Every pair of two lists of prepared states at once. Pairs of wide layers come from one product of the stacked,
+    flattened Grams; a narrow layer with a wide partner gets its Gram formed once (n²p, cheaper than one feature-form
+    pair with a wide layer); the remaining narrow pairs come from one feature-form product per layer."""
+    for nm, ss in (("states_a", states_a), ("states_b", states_b)):
+        if not isinstance(ss, (list, tuple)) or not ss:
+            raise TypeError(f"`{nm}` must be a non-empty list of `prepare_linear_cka` states.")
+        for s in ss: _check_state(s, nm, ("Xc", "K", "kk", "debiased"), "prepare_linear_cka")
+    every = [*states_a, *states_b]
+    n, deb = every[0]["Xc"].shape[0], every[0]["debiased"]
+    if any(s["Xc"].shape[0] != n for s in every):
+        raise ValueError(f"Every state must hold the same number of rows; got {[s['Xc'].shape[0] for s in every]}.")
+    if any(s["debiased"] != deb for s in every):
+        raise ValueError("The states were prepared with different `debiased` settings; prepare all alike.")
+    dev = every[0]["Xc"].device
+    def grams(ss, partner_wide):
+        return [s["K"].to(dev) if s["K"] is not None else
+                ((_u_centre(_syrk(s["Xc"])) if deb else _syrk(s["Xc"])).to(dev) if partner_wide else None) for s in ss]
+    ga = grams(states_a, any(s["K"] is not None for s in states_b))
+    gb = grams(states_b, any(s["K"] is not None for s in states_a))
+    kl = torch.zeros(len(ga), len(gb), dtype=every[0]["Xc"].dtype, device=dev)
+    ia, ib = [i for i, g in enumerate(ga) if g is not None], [j for j, g in enumerate(gb) if g is not None]
+    if ia and ib and (len(ia) + len(ib)) * n * n * kl.element_size() <= _STACK_BYTES:
+        KA, KB = torch.stack([ga[i].reshape(-1) for i in ia]), torch.stack([gb[j].reshape(-1) for j in ib])
+        kl[torch.tensor(ia, device=dev)[:, None], torch.tensor(ib, device=dev)[None, :]] = KA @ KB.T   # one product
+    elif ia and ib:                                   # stacked copies would not fit: one dot product per pair
+        for i in ia:
+            for j in ib: kl[i, j] = torch.dot(ga[i].reshape(-1), gb[j].reshape(-1))
+    na, nb = [i for i, g in enumerate(ga) if g is None], [j for j, g in enumerate(gb) if g is None]
+    xa, xb = [s["Xc"].to(dev) for s in states_a], [s["Xc"].to(dev) for s in states_b]
+    if na: kl[na] = _feature_block([xa[i] for i in na], xb, deb)
+    if nb:
+        rest = [i for i in range(len(ga)) if i not in na]
+        if rest: kl[torch.tensor(rest, device=dev)[:, None], torch.tensor(nb, device=dev)[None, :]] = \
+            _feature_block([xa[i] for i in rest], [xb[j] for j in nb], deb)
+    kk = torch.stack([s["kk"].to(dev) for s in states_a]); ll = torch.stack([s["kk"].to(dev) for s in states_b])
+    for v, nm in ((kk, "states_a"), (ll, "states_b")):
+        if not bool((v > 0).all()):
+            bad = (~(v > 0)).nonzero().flatten().tolist()
+            raise ValueError(f"`{nm}` entries {bad} have a zero {'U-' if deb else ''}centred Gram matrix (every column "
+                             "constant): CKA is 0/0 and undefined for them. Drop those representations.")
+    return kl / (kk.sqrt()[:, None] * ll.sqrt()[None, :])
+
 linear_cka = register_measure("linear_cka", linear_cka, kind="similarity", symmetric=True,
                  invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"), min_n=4,
-                 prepare=prepare_linear_cka, prepared=linear_cka_prepared,
+                 prepare=prepare_linear_cka, prepared=linear_cka_prepared, prepared_many=linear_cka_prepared_many,
                  layout="flatten", defaults=("compare", "cli", "layerid"),
                  description="Linear CKA (Kornblith et al. 2019), biased HSIC estimator.")
 register_measure("linear_cka_debiased", linear_cka, kind="similarity", symmetric=True,
                  invariances=("orthogonal", "isotropic_scaling", "translation", "permutation"), min_n=4,
-                 prepare=prepare_linear_cka, prepared=linear_cka_prepared,
+                 prepare=prepare_linear_cka, prepared=linear_cka_prepared, prepared_many=linear_cka_prepared_many,
                  layout="flatten", kwargs=dict(debiased=True), defaults=("cli", "layerid"),
                  description="Linear CKA with the unbiased HSIC estimator (U-centring).");
 
@@ -279,6 +471,29 @@ def _all_reduce_sum(t: torch.Tensor, group=None) -> torch.Tensor:
     return t
 
 # %% ../nbs/05_cka.ipynb #a725d9c8
+_BATCH_CANCEL = 2.0 ** 12    # how far column means may inflate a batch Gram's trace before the batch is centred
+_BATCH_CANCEL32 = 2.0 ** 4   # the same for float32 Grams
+
+def _batch_gram(Z: torch.Tensor, name: str, dtype=torch.float64) -> torch.Tensor:
+    """The float64 linear Gram matrix of one batch, ready for U-centring. U-centring ignores column means, so the
+    raw `Z Zᵀ` (float64 syrk by blocks, `_blocked_gram`) serves unless the means dominate — trace(ZZᵀ) above
+    2^12 × trace(HZZᵀH), where more than 12 bits would cancel — and then the centred batch's Gram. `dtype=float32`:
+    one float32 syrk while the means inflate the trace at most 2^4-fold (float32 has fewer bits to lose), else
+    float32 syrks of the centred batch block by block, summed in float64."""
+    if dtype != torch.float64:
+        Z = Z.to(dtype)
+        K = _syrk(Z).double()
+        tr = K.diagonal().sum()
+        if tr > _BATCH_CANCEL32 * (tr - K.sum() / K.shape[0]):
+            K = _blocked_gram(Z, dtype, torch.mv(Z.T, Z.new_ones(Z.shape[0])) / Z.shape[0])   # GEMV: the means
+    else:
+        K = _blocked_gram(Z)
+        tr = K.diagonal().sum()
+        if tr > _BATCH_CANCEL * (tr - K.sum() / K.shape[0]):
+            K = _blocked_gram(Z, torch.float64, Z.mean(0, dtype=torch.float64))
+    _check_diag(K.diagonal(), Z, name)
+    return K
+
 class MinibatchCKA:
     """Streaming debiased linear CKA (Nguyen et al. 2021). `update(X, Y)` with one batch per side, or
     `update(xs, ys)` with lists/dicts of per-layer batches to accumulate every layer pair; `sync()` adds up the ranks
@@ -307,8 +522,8 @@ class MinibatchCKA:
         rows = []
         for k, z in enumerate(zs):
             if isinstance(z, (torch.Tensor, np.ndarray)) and z.ndim > 2: z = z.reshape(z.shape[0], -1)
-            Z = as_matrix(z, f"{side}[{k}]" if len(zs) > 1 else side, dtype=self.dtype,
-                          device=None if not rows else rows[0].device)
+            name = f"{side}[{k}]" if len(zs) > 1 else side
+            Z = _plain(z, name, None, device=None if not rows else rows[0].device)   # converted in `_batch_gram`
             b = Z.shape[0]
             if b < 4:
                 raise ValueError(f"MinibatchCKA needs batches of at least 4 examples (the unbiased HSIC is undefined "
@@ -318,8 +533,7 @@ class MinibatchCKA:
                 raise ValueError(f"MinibatchCKA needs every batch to have the same size: the first had "
                                  f"{self.batch_size} examples, this one ({side}) has {b}. Drop the last incomplete "
                                  f"batch (DataLoader(..., drop_last=True)) or use one fixed batch size.")
-            Zc = centre(Z)
-            rows.append(u_centre(Zc @ Zc.T).reshape(-1))
+            rows.append(_u_centre(_batch_gram(Z, name, self.dtype)).reshape(-1))
         return torch.stack(rows)
 
     def update(self, xs, ys):
@@ -361,11 +575,11 @@ class MinibatchCKA:
                                  "layers and one batch size (the per-batch 1/(b(b-3)) factors cancel only then).")
             if self.cross is None:                  # a rank without batches adds zeros of the agreed shape
                 self.batch_size, self._mode, self._names, (la, lb), _ = seen[0]
-                self.cross = torch.zeros(la, lb, dtype=self.dtype)
-                self.self_a, self.self_b = torch.zeros(la, dtype=self.dtype), torch.zeros(lb, dtype=self.dtype)
+                self.cross = torch.zeros(la, lb, dtype=torch.float64)
+                self.self_a, self.self_b = torch.zeros(la, dtype=torch.float64), torch.zeros(lb, dtype=torch.float64)
             la, lb = self.cross.shape
             flat = torch.cat([self.cross.reshape(-1), self.self_a, self.self_b.to(self.cross.device),
-                              torch.tensor([float(self.n_batches)], dtype=self.dtype, device=self.cross.device)])
+                              torch.tensor([float(self.n_batches)], dtype=torch.float64, device=self.cross.device)])
             _all_reduce_sum(flat, group)
             self.cross = flat[:la * lb].reshape(la, lb)
             self.self_a, self.self_b = flat[la * lb:la * lb + la], flat[la * lb + la:-1]

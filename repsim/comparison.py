@@ -7,7 +7,7 @@ Docs: https://repsim-dev.github.io/neural-repsim/comparison.html.md"""
 
 # %% ../nbs/08_comparison.ipynb #ffb0c93c
 from __future__ import annotations
-import os
+import os, inspect
 from collections.abc import Mapping, Sequence
 
 # %% auto #0
@@ -22,7 +22,7 @@ from torch import nn
 from .core import Measure, get_measure, get_scale, default_measures, check_min_n
 from .activations import get_activations, list_layers, to_layout, as_loader, num_inputs, LAYOUTS, Activations
 from .saved import load_activations, input_fingerprint
-from .cka import MinibatchCKA
+from .cka import MinibatchCKA, centred_gram
 from .stats import bootstrap_ci
 import repsim.cka  # noqa: F401  (registers the default measure set of `compare`: linear CKA)
 
@@ -87,6 +87,12 @@ def _measures(measures) -> list[Measure]:
     ms = [get_measure(m) for m in measures]
     if not ms: raise ValueError("`measures` is empty; pass names from `list_measures()`.")
     return ms
+
+def _shares_gram(m: Measure, kw) -> bool:
+    "Whether `m.prepare` takes the shared `gram=` of `centred_gram` (float64 states only)."
+    if m.prepare is None or kw.get("dtype", torch.float64) != torch.float64: return False
+    try: return "gram" in inspect.signature(m.prepare).parameters
+    except (TypeError, ValueError): return False
 
 def _context(m: Measure, acts, named, a, b, la, lb, data, cache) -> dict:
     "The extra arguments measure `m` `requires`, for the comparison of `a`:`la` with `b`:`lb`."
@@ -262,14 +268,27 @@ def compare(models, data=None, layers=None, measures=None, layout: str = "flatte
     if progress:
         from tqdm.auto import tqdm
         it = tqdm(it, desc="compare")
-    mats, prep, fits = {}, {}, {}                   # per-call caches: layouts, per-layer states, model-level work
+    # per-call caches: layouts, shared centred Grams, per-layer states, model-level work, layer × layer tables,
+    # values already computed (a symmetric measure's (b, a) pair is the mirror of its (a, b) pair)
+    mats, grams, prep, fits, tables, done = {}, {}, {}, {}, {}, {}
     def mat(k, l, lo):
         if (k, l, lo) not in mats: mats[(k, l, lo)] = _matrix(acts[k], k, l, lo)
         return mats[(k, l, lo)]
     def state(m, kw, k, l, lo):                     # per-layer work of a measure, done once per layer
         key = (m.name, k, l, lo)
-        if key not in prep: prep[key] = m.prepare(mat(k, l, lo), **kw)
+        if key not in prep:
+            if _shares_gram(m, kw):                 # one centred Gram per layer for every measure that takes it
+                if (k, l, lo) not in grams: grams[(k, l, lo)] = centred_gram(mat(k, l, lo))
+                prep[key] = m.prepare(None, **kw, gram=grams[(k, l, lo)])
+            else: prep[key] = m.prepare(mat(k, l, lo), **kw)
         return prep[key]
+    def table(m, kw, a, b, lo):                     # every layer pair of a model pair at once, or None
+        key = (m.name, a, b, lo)
+        if key not in tables:
+            try: tables[key] = m.prepared_many([state(m, kw, a, l, lo) for l in lay[a]],
+                                               [state(m, kw, b, l, lo) for l in lay[b]], **kw).cpu().numpy()
+            except Exception: tables[key] = None    # e.g. a constant layer: pair by pair, errors on its rows only
+        return tables[key]
     for a, b, la, lb in it:
         for m in ms:
             lo = layout if m.layout == "any" else m.layout
@@ -278,15 +297,20 @@ def compare(models, data=None, layers=None, measures=None, layout: str = "flatte
             row = dict(model_a=a, model_b=b, layer_a=la, layer_b=lb, measure=m.name, kind=m.kind,
                        layout=lo if "models" not in m.requires else "model",
                        n=int(getattr(acts[a], "n_inputs", None) or acts[a][la].shape[0]))
+            mirror = (m.name, lo, b, lb, a, la) if m.symmetric and not ctx else None
             try:
                 check_min_n(m.name, m.min_n, row["n"])
-                if m.prepare is not None and not ctx:
+                t = table(m, kw, a, b, lo) if m.prepared_many is not None and not ctx else None
+                if mirror in done: row["value"] = done[mirror]
+                elif t is not None: row["value"] = float(t[lay[a].index(la), lay[b].index(lb)])
+                elif m.prepare is not None and not ctx:
                     row["value"] = float(m.prepared(state(m, kw, a, la, lo), state(m, kw, b, lb, lo), **kw))
                 else:
                     X = mat(a, la, lo) if "models" not in m.requires else None
                     Y = mat(b, lb, lo) if "models" not in m.requires else None
                     row["value"] = float(m.fn(X, Y, **kw))
                 row["error"] = None
+                if not ctx: done[(m.name, lo, a, la, b, lb)] = row["value"]
             except Exception as e:
                 if errors == "raise":
                     raise type(e)(f"{m.name} on {a}:{la} vs {b}:{lb}: {e}") from e
@@ -325,8 +349,10 @@ def streaming_cka(models, data, layers=None, pairs="upper", batch_size: int = 25
     if nb == 0:
         raise ValueError(f"`data` has {len(loader.dataset)} inputs, fewer than one batch of {batch_size}; lower "
                          "`batch_size`.")
-    accs = {p: MinibatchCKA() for p in mpairs}
     used = sorted({k for p in mpairs for k in p}, key=names.index)
+    keys = [(k, l) for k in used for l in lay[k]]           # every layer of every model: one accumulator, whose
+    acc, pos = MinibatchCKA(), {kl: i for i, kl in enumerate(keys)}   # self-table holds every model pair
+    how = {k: "hooks" if all(l in dict(named[k].named_modules()) for l in lay[k]) else "auto" for k in used}
     it = loader
     if progress:
         from tqdm.auto import tqdm
@@ -335,17 +361,22 @@ def streaming_cka(models, data, layers=None, pairs="upper", batch_size: int = 25
         if i >= nb: break                                   # equal batches only: drop the incomplete last one
         x = b[0] if isinstance(b, (list, tuple)) else b
         acts = {k: get_activations(named[k], x, lay[k], layout="flatten", batch_size=batch_size, device=device,
-                                   tokens=tokens)
+                                   tokens=tokens, method=how[k])          # module layers: hooks, no trace per batch
                 for k in used}
-        for (a, c), acc in accs.items(): acc.update(dict(acts[a]), dict(acts[c]))
+        zs = [acts[k][l] for k, l in keys]
+        acc.update(zs, zs)                                  # each layer's U-centred Gram once, one stacked product
+    bad = [keys[i] for i in (acc.self_a <= 0).nonzero().flatten().tolist()]
+    if bad:
+        raise ValueError(f"Layer(s) {bad} (model, layer) have a zero U-centred Gram matrix over all batches (constant "
+                         "activations): CKA is undefined for them. Drop those layers.")
+    M = acc.compute()
     rows = []
-    for (a, c), acc in accs.items():
-        M = acc.compute()
+    for a, c in mpairs:
         for la in lay[a]:
             for lb in lay[c]:
                 rows.append(dict(model_a=a, model_b=c, layer_a=la, layer_b=lb, measure="minibatch_cka",
-                                 value=float(M.loc[la, lb]), kind="similarity", layout="flatten", n=nb * batch_size,
-                                 error=None))
+                                 value=float(M[pos[(a, la)], pos[(c, lb)]]), kind="similarity", layout="flatten",
+                                 n=nb * batch_size, error=None))
     df = pd.DataFrame(rows); df.attrs["scale"] = get_scale()
     return df
 

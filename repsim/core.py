@@ -201,6 +201,7 @@ class Measure:
     prepare: Callable | None = None              # prepare(X, **kw) -> per-representation state
     prepared: Callable | None = None             # prepared(state_x, state_y, **kw) -> same value as fn(X, Y, **kw)
     defaults: tuple = ()                         # default sets it belongs to: "compare", "cli", "layerid"
+    prepared_many: Callable | None = None        # prepared_many(states_a, states_b, **kw) -> (La, Lb) tensor of values
 
     def __call__(self, X, Y, **kw): return self.fn(X, Y, **{**self.kwargs, **kw})
 
@@ -235,7 +236,7 @@ def _with_min_n(f: Callable, name: str, min_n: int) -> Callable:
 
 def register_measure(name: str, fn: Callable = None, *, kind: str, symmetric: bool, invariances=(), identity=None,
                      min_n: int = 2, layout: str = "any", requires=(), kwargs=None, description: str = "",
-                     prepare: Callable = None, prepared: Callable = None, defaults=()):
+                     prepare: Callable = None, prepared: Callable = None, defaults=(), prepared_many: Callable = None):
     """Register `fn` as measure `name` (usable as a decorator); returns `fn` wrapped so that it refuses fewer than
     `min_n` rows (bind the result to the function's name: `f = register_measure("f", f, ...)`)."""
     if kind not in ("similarity", "distance"):
@@ -247,6 +248,8 @@ def register_measure(name: str, fn: Callable = None, *, kind: str, symmetric: bo
     if (prepare is None) != (prepared is None):
         raise ValueError("`prepare` and `prepared` go together: pass both (per-representation and per-pair parts) "
                          "or neither.")
+    if prepared_many is not None and prepared is None:
+        raise ValueError("`prepared_many` batches `prepared` over many pairs; pass `prepare` and `prepared` too.")
     defaults = (defaults,) if isinstance(defaults, str) else tuple(defaults)
     bad = [d for d in defaults if d not in DEFAULT_SETS]
     if bad: raise ValueError(f"`defaults` has unknown sets {bad}; choose from {DEFAULT_SETS}.")
@@ -259,7 +262,7 @@ def register_measure(name: str, fn: Callable = None, *, kind: str, symmetric: bo
         MEASURES[name] = Measure(name, checked, kind, symmetric, tuple(invariances),
                                  (1.0 if kind == "similarity" else 0.0) if identity is None else identity,
                                  min_n, layout, tuple(requires), dict(kwargs or {}), doc, prepare, prepared,
-                                 defaults)
+                                 defaults, prepared_many)
         return checked
     return deco(fn) if fn is not None else deco
 

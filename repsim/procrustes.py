@@ -17,6 +17,7 @@ import torch
 
 # %% ../nbs/07_procrustes.ipynb #72c939c5
 from .core import as_matrix, as_pair, register_measure, centre
+from .cka import _syrk, _check_gram_arg
 
 # %% ../nbs/07_procrustes.ipynb #045a82a3
 def _gram_factor(A: torch.Tensor) -> torch.Tensor:
@@ -25,17 +26,23 @@ def _gram_factor(A: torch.Tensor) -> torch.Tensor:
     of A's row space) held fixed, which changes F Fᵀ to first order exactly as A Aᵀ changes: no derivative of
     `eigh` (nor of √λ near λ = 0) is taken."""
     Ad = A.detach()
-    evals, V = torch.linalg.eigh(Ad @ Ad.T)
-    keep = evals > evals[-1] * A.shape[0] * torch.finfo(A.dtype).eps
-    V, s = V[:, keep], evals[keep].sqrt()
+    V, s = _eig_factor(_syrk(Ad))
     F = V * s
     if torch.is_grad_enabled() and A.requires_grad:
         P = A @ (Ad.T @ (V / s))                     # = F up to rounding; its gradient is the one F needs
         F = F + (P - P.detach())
     return F
 
+def _eig_factor(G: torch.Tensor):
+    "(V, √λ) of a PSD Gram matrix `G` over its eigen-directions above n·eps·λ_max (the rest is rounding noise)."
+    evals, V = torch.linalg.eigh(G)
+    keep = evals > evals[-1] * G.shape[0] * torch.finfo(G.dtype).eps
+    return V[:, keep], evals[keep].sqrt()
+
 def _unit(X, name):
-    Xc = centre(X, rescale=True)                     # exact powers of two: the norm cannot overflow or underflow
+    return _unit_centred(centre(X, rescale=True), name)   # exact powers of two: the norm cannot overflow
+
+def _unit_centred(Xc, name):
     nrm = torch.linalg.matrix_norm(Xc)
     if not nrm > 0:
         raise ValueError(f"`{name}` has no variance (every column is constant), so it cannot be scaled to unit "
@@ -59,9 +66,19 @@ def procrustes_distance(X, Y, dtype=torch.float64) -> float:
     X, Y = as_pair(X, Y, min_rows=2, dtype=dtype)
     return float(_procrustes(X, Y))
 
-def prepare_procrustes(X, dtype=torch.float64) -> torch.Tensor:
+def prepare_procrustes(
+    X,                    # activations (n, p); ignored when `gram` is given
+    dtype=torch.float64,  # precision of the state
+    gram=None,            # the (Xc, K) of `repsim.cka.centred_gram(X)`, to share one Gram with linear CKA
+) -> torch.Tensor:        # the centred, unit-norm matrix, or for p > n an (n, r) factor with its Gram matrix
     "Per-representation part of `procrustes_distance`: the centred, unit-norm matrix (n columns at most)."
-    return _unit(as_matrix(X, "X", dtype=dtype, min_rows=2), "X")
+    if gram is None: return _unit(as_matrix(X, "X", dtype=dtype, min_rows=2), "X")
+    Xc, K = _check_gram_arg(gram, 2)
+    if K is None or Xc.shape[1] <= Xc.shape[0]: return _unit_centred(Xc, "X")
+    tr = K.diagonal().sum()                          # ‖Xc‖²_F: the factor of Xc / ‖Xc‖_F is that of K / tr K
+    if not tr > 0: _unit_centred(Xc, "X")            # no variance: raises
+    V, s = _eig_factor(K / tr)
+    return V * s
 
 def procrustes_prepared(sx: torch.Tensor, sy: torch.Tensor, **kw) -> float:
     "Per-pair part of `procrustes_distance` from two `prepare_procrustes` states (same value)."
