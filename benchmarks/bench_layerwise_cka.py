@@ -182,11 +182,11 @@ def rows(args) -> list:
     r64 = t["repsim f64"].best
     peers = {k: t[k].best for k in ("torch-cka", "pytorch-cka") if k in t}
     fastest = min(peers, key=peers.get) if peers else None
-    res = [Row("end to end, repsim float64 vs floor", r64, "forward + syrk Grams (f32 rate)", floor32,
+    res = [Row("end to end, repsim float64 vs floor", r64, "floor: forward + syrk Grams (f32)", floor32,
                "<= 1.5x the floor", r64 <= 1.5 * floor32,
                f"{r64 / floor32:.2f}x the floor; {r64 / floor64:.2f}x the float64-rate floor {floor64:.2f} s; "
                f"forward passes {t['forward'].best:.2f} s; Grams {flops / 1e9:.1f} GFLOP"),
-           Row("end to end, repsim float32 Grams vs floor", t["repsim f32"].best, "forward + syrk Grams (f32 rate)",
+           Row("end to end, repsim float32 Grams vs floor", t["repsim f32"].best, "floor: forward + syrk Grams (f32)",
                floor32, "<= 1.5x the floor, <= 1e-8 from float64",
                t["repsim f32"].best <= 1.5 * floor32 and err["repsim f32"] <= 1e-8,
                f"{t['repsim f32'].best / floor32:.2f}x the floor; max |diff| to float64 {err['repsim f32']:.1e}")]

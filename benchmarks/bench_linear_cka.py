@@ -78,12 +78,12 @@ def rows(args) -> list:
             raise AssertionError("debiased linear_cka is not a CKA value")
         g = t["X.T @ Y"].best
         eq = t["linear_cka"].best / g
-        out.append(Row(f"linear_cka n={n} p={p} (GEMM-equivalents)", t["linear_cka"].best, "one X.T @ Y", g,
+        out.append(Row(f"linear_cka n={n} p={p} (GEMM-equivalents)", t["linear_cka"].best, "unit: one X.T @ Y", g,
                        "<= 2.5 GEMM-equivalents", eq <= 2.5, f"{eq:.2f} GEMM-eq; floor 2 (XᵀY + two syrk)"))
         if "kornblith (numpy)" in t:
             out.append(Row(f"linear_cka n={n} p={p} vs peer", t["linear_cka"].best, "Kornblith et al. (numpy)",
                            t["kornblith (numpy)"].best))
-        out.append(Row(f"linear_cka debiased n={n} p={p}", t["debiased"].best, "one X.T @ Y", g, "", None,
+        out.append(Row(f"linear_cka debiased n={n} p={p}", t["debiased"].best, "unit: one X.T @ Y", g, "", None,
                        f"{t['debiased'].best / g:.2f} GEMM-eq"))
         del X, Y
     return out

@@ -136,8 +136,8 @@ class Row:
 
 def print_rows(rows, title: str = ""):
     """Print the rows as a table: figure, repsim seconds, baseline, its seconds, the ratio, target. A baseline whose
-    name contains "floor" is read as a floor (repsim / floor: "1.4x floor"); any other as a peer (peer / repsim:
-    "3.0x faster")."""
+    name contains "floor" is read as a floor (repsim / floor: "1.4x floor"), one starting with "unit" as a unit of
+    work (repsim / unit: "2.3 units", e.g. GEMM-equivalents); any other as a peer (peer / repsim: "3.0x faster")."""
     if title: print(f"\n## {title}")
     w = max([len(r.figure) for r in rows] + [6])
     b = max([len(r.baseline) for r in rows] + [8])
@@ -145,7 +145,8 @@ def print_rows(rows, title: str = ""):
     for r in rows:
         met = "" if r.met is None else (" [met]" if r.met else " [NOT met]")
         # against a floor: how many times the floor repsim takes; against a peer: how many times faster repsim is
-        rel = (f"{r.seconds / r.baseline_seconds:7.2f}x floor" if "floor" in r.baseline.lower()
-               else f"{r.ratio:6.2f}x faster")
+        low = r.baseline.lower()
+        rel = (f"{r.seconds / r.baseline_seconds:7.2f}x floor" if "floor" in low else
+               f"{r.seconds / r.baseline_seconds:7.2f} units" if low.startswith("unit") else f"{r.ratio:6.2f}x faster")
         print(f"{r.figure:<{w}}  {r.seconds:9.4f}  {r.baseline:<{b}}  {r.baseline_seconds:9.4f}  {rel:>14}  "
               f"{r.target}{met}{'  ' + r.note if r.note else ''}")

@@ -13,11 +13,9 @@ import math, sys
 # %% auto #0
 __all__ = ['linear_regression', 'linear_hsic', 'rsa', 'rdm', 'mutual_knn']
 
-# %% ../nbs/13_more_measures.ipynb #db8eba37
+# %% ../nbs/13_more_measures.ipynb #0267265a
 import numpy as np
 import torch
-import scipy.stats
-from scipy.spatial.distance import pdist, squareform
 
 # %% ../nbs/13_more_measures.ipynb #11d95e44
 from .core import as_matrix, as_pair, register_measure, centre, input_eps
@@ -113,6 +111,7 @@ def _unit_rows(Z: torch.Tensor, name: str, centre_rows: bool) -> torch.Tensor:
 
 def _distances(Z: torch.Tensor, metric: str, name: str) -> tuple[np.ndarray, int]:
     "(d, e): condensed pairwise distances of the rows of `Z` are d × 2^e (e = 0 except for 'euclidean')."
+    from scipy.spatial.distance import pdist                  # imported here: see the note on imports above
     if metric not in _METRICS: raise ValueError(f"`metric` must be one of {_METRICS}, got {metric!r}.")
     if metric == "euclidean":
         e = int(torch.frexp(Z.abs().max()).exponent)                           # exact: no overflow in the squares
@@ -131,6 +130,7 @@ def rdm(
 ) -> np.ndarray:  # (n, n) symmetric matrix of distances between the inputs' representations, zero diagonal
     "Representational dissimilarity matrix of `X` (Kriegeskorte et al. 2008): distances between every pair of rows."
     X = as_matrix(X, "X", min_rows=2)
+    from scipy.spatial.distance import squareform
     d, e = _distances(X, metric, "X")
     with np.errstate(over="ignore"): D = squareform(np.ldexp(d, e))
     if not np.isfinite(D).all():
@@ -145,6 +145,7 @@ def rsa(
 ) -> float:  # Spearman correlation of the two RDMs' upper triangles, in [-1, 1]
     """Representational similarity analysis (Kriegeskorte et al. 2008): the Spearman rank correlation between the
     pairwise distances of the inputs in `X` and in `Y` (upper triangles of the two RDMs)."""
+    import scipy.stats                                        # imported here: see the note on imports above
     X, Y = as_pair(X, Y, min_rows=2)
     dx, dy = _distances(X, metric, "X")[0], _distances(Y, metric, "Y")[0]
     for d, nm in ((dx, "X"), (dy, "Y")): _check_spread(d, nm, "a rank correlation with its RDM")
@@ -160,6 +161,7 @@ rsa = register_measure(
 # %% ../nbs/13_more_measures.ipynb #7236f345
 def _knn_mask(d: np.ndarray, k: int) -> np.ndarray:
     "(n, n) mask of each input's k nearest other inputs from condensed distances `d`; ties: lowest index first."
+    from scipy.spatial.distance import squareform
     D = squareform(d); np.fill_diagonal(D, np.inf)
     t = np.partition(D, k - 1, axis=1)[:, k - 1:k]                  # the k-th smallest distance of each row
     less, tie = D < t, D == t

@@ -12,8 +12,8 @@ import argparse, functools, importlib, math, os, sys, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EXIT_STATUS', 'build_parser', 'UsageError', 'RunFailure', 'load_model_spec', 'load_inputs', 'check_args',
-           'run_compare', 'main']
+__all__ = ['THREADS_ENV', 'DEFAULT_THREADS', 'EXIT_STATUS', 'build_parser', 'UsageError', 'RunFailure', 'load_model_spec',
+           'load_inputs', 'check_args', 'run_compare', 'main']
 
 # %% ../nbs/09_cli.ipynb #5b138b7d
 import numpy as np
@@ -25,12 +25,16 @@ from .core import MEASURES, default_measures, get_scale, list_measures, atomic_w
 import repsim.cka, repsim.procrustes  # noqa: F401  (register the default measure set of `repsim compare`)
 from .models import MODELS, make_model
 from .activations import list_layers, get_activations, num_inputs, _check_layers
-from .saved import load_activations
-from .training import TrainConfig, train
-from .data import load_dataset, DatasetUnavailable, DATASETS
-from .comparison import compare, layer_table, heatmap_panels, diagonal_summary, _check_saved
+from .saved import load_activations, save_activations, input_fingerprint, SavedActivations
+from .training import TrainConfig, train, state_hash, cache_dir
+from .data import load_dataset, DatasetUnavailable, DATASETS, _file_sha256, _load_split, _CLASSES
+from .comparison import (compare, layer_table, heatmap_panels, diagonal_summary, _check_saved, named_models,
+                               _layers_for)
 
 # %% ../nbs/09_cli.ipynb #4477cade
+THREADS_ENV = "REPSIM_THREADS"   # the environment variable that overrides the default thread count
+DEFAULT_THREADS = 1              # measured under load: see "Threads" below
+
 EXIT_STATUS = {0: "success", 2: "usage error: a bad argument, reported in one line before any work",
                1: "runtime failure: a dataset that cannot be had, a file that cannot be written, a factory that raises"}
 
@@ -98,6 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--cache-dir", default=None,
                    help="zoo: checkpoint cache (default $REPSIM_CACHE or ~/.cache/repsim)")
     c.add_argument("--quiet", action="store_true", help="no progress bars or stage lines; the summary still prints")
+    c.add_argument("--verbose", action="store_true",
+                   help="end with one timing line: wall and CPU seconds of each stage (start-up and imports, data, "
+                        "models, activations, each measure, plots, writing)")
+    c.add_argument("--threads", type=int, default=None,
+                   help=f"torch and BLAS threads for the forward passes and measures (default: ${THREADS_ENV} or "
+                        f"{DEFAULT_THREADS}, chosen by measurement on a loaded machine; 0: the library's default)")
+    c.add_argument("--no-cache", action="store_true",
+                   help="recompute activations, result tables and heatmaps instead of reading them from the memo "
+                        "under the cache folder (and write none there)")
     sub.add_parser("measures", help="list the registered measures and their declared properties")
     return p
 
@@ -126,13 +139,28 @@ def _writable_dir(path, flag):
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UsageError(f"{flag} {path}: cannot write under {parent} (permission denied); pass a writable folder.")
 
+def _thread_count(value) -> int:
+    "--threads, else $REPSIM_THREADS, else DEFAULT_THREADS; 0 keeps the library's default."
+    flag = "--threads"
+    if value is None:
+        value, flag = os.environ.get(THREADS_ENV, str(DEFAULT_THREADS)), f"${THREADS_ENV}"
+        try: value = int(value)
+        except ValueError: raise UsageError(f"{flag} must be a whole number of threads, got {value!r}.") from None
+    if value < 0: raise UsageError(f"{flag} must be 0 (the library's default) or a positive number, got {value}.")
+    return value
+
 def _count(value, flag, lo, hi, default):
     if value is None: return min(default, hi)
     if not lo <= value <= hi: raise UsageError(f"{flag} must be between {lo} and {hi} for this dataset, got {value}.")
     return value
 
+def _split_info(name, split) -> tuple:
+    "(examples, input shape, classes) of a dataset's split, read without copying the split."
+    x, y = _load_split(name, None, None, split)
+    return len(y), tuple(x.shape[1:]), len(_CLASSES[name])
+
 def _default_model(data):
-    shape = load_dataset(data, "test").input_shape
+    shape = _split_info(data, "test")[1]
     return "tiny10" if len(shape) == 3 and min(shape[1:]) >= 16 else "mlp"
 
 _ZOO_ONLY = ("model", "width", "seeds", "epochs", "n_train", "cache_dir")
@@ -171,11 +199,11 @@ def _check_zoo(args):
         raise UsageError(f"--seeds {args.seeds} repeats a seed: the same seed trains the same network twice; pass "
                          "distinct seeds.")
     if args.cache_dir is not None: _writable_dir(args.cache_dir, "--cache-dir")
-    train_split, test_split = load_dataset(args.data, "train"), load_dataset(args.data, "test")
-    args.n_train = _count(args.n_train, "--n-train", 1, len(train_split), 10_000)
-    args.n = _count(args.n, "--n", 4, len(test_split), 500)
+    (n_train, shape, classes), (n_test, _, _) = _split_info(args.data, "train"), _split_info(args.data, "test")
+    args.n_train = _count(args.n_train, "--n-train", 1, n_train, 10_000)
+    args.n = _count(args.n, "--n", 4, n_test, 500)
     kw = {} if args.width is None else {"width": args.width}
-    try: net = make_model(args.model, train_split.input_shape, train_split.num_classes, **kw)
+    try: net = make_model(args.model, shape, classes, **kw)
     except (TypeError, ValueError, RuntimeError) as e:
         raise UsageError(f"--model {args.model} on --data {args.data}: {e}") from None
     if args.layers is not None:
@@ -312,11 +340,188 @@ def check_args(args):
     "Validate every `repsim compare` argument (and resolve mode-dependent defaults) before any comparison."
     args.mode = _mode(args)
     args.measures = _measure_names(args.measures)
+    args.threads = _thread_count(args.threads)
     if args.out is None and args.format == "human": args.out = "repsim-out"
     if args.out is not None: _writable_dir(args.out, "--out")
     if args.mode == "zoo": _check_zoo(args)
     else: _models_and_layers(args)
     return args
+
+# %% ../nbs/09_cli.ipynb #8d80f357
+def _set_threads(k: int):
+    "Use `k` torch and BLAS threads (k = 0: leave the library defaults); returns a function that restores them."
+    if k == 0: return lambda: None
+    before = torch.get_num_threads()
+    try:
+        from threadpoolctl import threadpool_limits
+        limits = threadpool_limits(k)                       # numpy's BLAS and OpenMP (before torch: it sets both)
+    except ImportError: limits = None
+    torch.set_num_threads(k)
+    def restore():
+        if limits is not None: limits.restore_original_limits()
+        torch.set_num_threads(before)
+    return restore
+
+class _Stages:
+    "Wall and CPU seconds of each stage of a run (`--verbose`); the first stage runs from the process start."
+    def __init__(self):
+        try:
+            import psutil
+            start = time.time() - psutil.Process().create_time()
+        except ImportError: start = float("nan")
+        self.rows = [("start-up and imports", start, time.process_time())]
+        self._w, self._c = time.perf_counter(), time.process_time()
+
+    def mark(self, name):
+        "End the stage `name` now."
+        w, c = time.perf_counter(), time.process_time()
+        self.rows.append((name, w - self._w, c - self._c)); self._w, self._c = w, c
+
+    def line(self) -> str:
+        wall = sum(r[1] for r in self.rows if r[1] == r[1])
+        return "timing | " + " | ".join(f"{k} {w:.2f}s ({c:.2f}s cpu)" for k, w, c in self.rows) + \
+            f" | total {wall:.2f}s wall, {sum(r[2] for r in self.rows):.2f}s cpu"
+
+def _timed(m, spent):
+    "A copy of measure `m` whose functions add their wall and CPU seconds to `spent[m.name]`."
+    import dataclasses
+    def wrap(f):
+        if f is None: return None
+        def g(*a, **kw):
+            w, c = time.perf_counter(), time.process_time()
+            try: return f(*a, **kw)
+            finally:
+                t = spent.setdefault(m.name, [0.0, 0.0])
+                t[0] += time.perf_counter() - w; t[1] += time.process_time() - c
+        return g
+    return dataclasses.replace(m, fn=wrap(m.fn), prepare=wrap(m.prepare), prepared=wrap(m.prepared))
+
+# %% ../nbs/09_cli.ipynb #1c1c1a0f
+def _digest(*parts) -> str:
+    "A short SHA-256 of `parts` (anything JSON can write, other objects by `str`)."
+    import hashlib, json
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+@functools.lru_cache(maxsize=64)
+def _source_hash(module: str) -> str:
+    "Hash of the source file of `module` (the code that computes a table); a module without a file hashes its name."
+    mod = sys.modules.get(module)
+    path = getattr(mod, "__file__", None)
+    return _file_sha256(path) if path and os.path.exists(path) else module
+
+def _code_id(m) -> list:
+    "What the table of measure `m` depends on in code: repsim's version, the source of the measure and of `compare`."
+    mods = sorted({f.__module__ for f in (m.fn, m.prepare, m.prepared) if f is not None} |
+                  {"repsim.comparison", "repsim.activations"})
+    return [repsim.__version__] + [_source_hash(k) for k in mods]
+
+def _model_id(model) -> str:
+    "A model's identity: its weights and architecture, or a saved activations file's bytes."
+    if isinstance(model, nn.Module):
+        return "module:" + state_hash(model.state_dict()) + ":" + _digest(repr(model))
+    return "saved:" + (_file_sha256(model.path) if getattr(model, "path", None) else str(model.fingerprint))
+
+def _read_memo(path: Path):
+    "The memoised table at `path`, or None (absent or unreadable: then it is recomputed and rewritten)."
+    if not path.exists(): return None
+    try: return pd.read_pickle(path)
+    except Exception: return None
+
+def _write_memo(path: Path, write):
+    "Write a memo file atomically; a memo that cannot be written (read-only or full disk) is skipped, not fatal."
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, write)
+    except OSError: pass
+
+_MEMO_WRITE_RATE = 150e6   # bytes per CPU second that saving activations to the memo costs here (measured, rounded)
+
+def _activations(model, data, layers):
+    "Raw activations of `layers`: by forward hooks when every layer is a module (no torch.fx trace to build), else fx."
+    try: return get_activations(model, data, layers, layout="raw", method="hooks")
+    except ValueError: return get_activations(model, data, layers, layout="raw")
+
+def _memo_activations(nets, data, lay, memo, ids, fp, n):
+    """Each model's activations of `lay[k]` on `data` in the raw layout, from the memo when it has them (else taken
+    and saved there, unless `memo` is None); saved activations pass through."""
+    out = {}
+    for k, m in nets.items():
+        if not isinstance(m, nn.Module): out[k] = m; continue
+        key = None if memo is None else _digest(ids[k], fp, n, lay[k], "raw")
+        path = None if memo is None else memo / "activations" / f"{key}.safetensors"
+        if path is not None and path.exists():
+            try: out[k] = load_activations(path); continue
+            except Exception: pass                                         # unreadable: taken again below
+        c = time.process_time()
+        acts = _activations(m, data, lay[k])
+        took = time.process_time() - c
+        out[k] = SavedActivations(dict(acts), layout=acts.layout, shapes=acts.shapes, labels=acts.labels,
+                                  method=acts.method, n_inputs=n, fingerprint=fp)
+        size = sum(v.numel() * v.element_size() for v in acts.values())
+        if path is not None and took * _MEMO_WRITE_RATE >= size:            # writing them costs less than taking them
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                save_activations(acts, path, inputs=data)
+            except OSError: pass                                          # cannot memoise: use them as they are
+    return out
+
+def _ordered(tables, pairs, lay, measures) -> pd.DataFrame:
+    "The per-measure tables as one, in `compare`'s row order (model pair, layer a, layer b, measure)."
+    df = pd.concat([tables[m] for m in measures], ignore_index=True)
+    pi = {p: i for i, p in enumerate(pairs)}; mi = {m: i for i, m in enumerate(measures)}
+    pos = lambda k, l: lay[k].index(l) if l in lay[k] else len(lay[k])
+    key = pd.DataFrame({"p": [pi.get((a, b), len(pi)) for a, b in zip(df.model_a, df.model_b)],
+                        "la": [pos(a, l) for a, l in zip(df.model_a, df.layer_a)],
+                        "lb": [pos(b, l) for b, l in zip(df.model_b, df.layer_b)], "m": df.measure.map(mi)})
+    return df.loc[key.sort_values(["p", "la", "lb", "m"], kind="stable").index].reset_index(drop=True)
+
+def _compare_memoised(nets, data, layers, measures, pairs, args, stages, log) -> pd.DataFrame:
+    "`compare` of `pairs`, each measure's table read from the memo when its inputs are unchanged (else computed)."
+    named = named_models(nets, saved=True)
+    lay = _layers_for(named, layers)
+    memo = None if args.no_cache else cache_dir(args.cache_dir) / "memo"
+    n = num_inputs(data) if data is not None else next(iter(nets.values())).n_inputs
+    tables, keys = {}, {}
+    fp = input_fingerprint(data) if data is not None else None
+    if memo is not None:
+        ids = {k: _model_id(m) for k, m in named.items()}
+        for name in measures:
+            m = MEASURES[name]
+            lo = args.layout if m.layout == "any" else m.layout
+            keys[name] = _digest("table", [(a, ids[a], lay[a], b, ids[b], lay[b]) for a, b in pairs], fp, n, name,
+                                 lo, m.kwargs, _code_id(m))
+            tables[name] = _read_memo(memo / "tables" / f"{keys[name]}.pkl")
+    todo = [k for k in measures if tables.get(k) is None]
+    stages.mark("memo lookup")
+    if todo:
+        plain = all(set(MEASURES[k].requires) <= {"labels"} for k in todo)
+        if plain and data is not None:
+            named = _memo_activations(named, data, lay, memo, ids if memo is not None else None, fp, n)
+            stages.mark("activations")
+        spent = {}
+        ms = [_timed(MEASURES[k], spent) for k in todo] if args.verbose else todo
+        _say(args, f"[compare] {len(pairs)} model pair(s) x every layer pair x {len(todo)} measure(s) on {n} inputs"
+                   + (f" ({len(measures) - len(todo)} read from the memo)" if len(todo) < len(measures) else ""), log)
+        df = compare(named, data, layers=lay, measures=ms, layout=args.layout, errors="record",
+                     progress=not args.quiet, pairs=pairs)
+        stages.mark("compare")
+        if args.verbose:                                     # split the measures' own time out of the compare stage
+            w, c = stages.rows.pop()[1:]
+            t = [spent.get(k, [0.0, 0.0]) for k in todo]
+            own = (w - sum(v[0] for v in t), c - sum(v[1] for v in t))
+            stages.rows.append(("compare: forward passes and layouts", *own))
+            stages.rows += [(f"measure {k}", *v) for k, v in zip(todo, t)]
+        for k in todo:
+            tables[k] = df[df.measure == k].reset_index(drop=True)
+            if tables[k].error.notna().any(): keys.pop(k, None)        # a failure is not memoised: retried next time
+            elif memo is not None: _write_memo(memo / "tables" / f"{keys[k]}.pkl", lambda t: tables[k].to_pickle(t))
+    else:
+        _say(args, f"[compare] every table read from the memo ({len(measures)} measure(s), {len(pairs)} model "
+                   "pair(s); --no-cache recomputes)", log)
+    out = _ordered(tables, pairs, lay, measures)
+    out.attrs["scale"] = get_scale()
+    args.memo_keys = keys
+    return out
 
 # %% ../nbs/09_cli.ipynb #2a713bb8
 def _say(args, msg, file=None):
@@ -326,8 +531,22 @@ def _save_figure(fig, path):
     "PNG for a quick look and SVG (vector) for a paper, each written atomically."
     import matplotlib.pyplot as plt
     with plt.rc_context({"svg.fonttype": "none"}):            # SVG text stays text: editable, small, fast to write
-        for ext in ("png", "svg"):
-            atomic_write(path.with_suffix(f".{ext}"), lambda t: fig.savefig(t, dpi=150, format=ext))
+        atomic_write(path.with_suffix(".png"), lambda t: fig.savefig(t, dpi=150, format="png"))
+        fig.set_layout_engine("none")                          # the PNG's draw settled the layout: the SVG reuses it
+        atomic_write(path.with_suffix(".svg"), lambda t: fig.savefig(t, dpi=150, format="svg"))
+
+def _heatmap_files(df, m, shown, path, key, memo):
+    "Write the heatmap PNG and SVG of measure `m`: copied from the memo when `key` names a drawn one, else drawn."
+    import matplotlib.pyplot as plt, shutil
+    src = None if memo is None or key is None else memo / "figures" / key
+    files = [(path.with_suffix(e), src.with_suffix(e) if src is not None else None) for e in (".png", ".svg")]
+    if src is not None and all(f.exists() for _, f in files):
+        for dst, f in files: atomic_write(dst, lambda t: shutil.copyfile(f, t))
+        return
+    fig = heatmap_panels(df, m, shown)
+    _save_figure(fig, path); plt.close(fig)
+    if src is not None:
+        for dst, f in files: _write_memo(f, lambda t: shutil.copyfile(dst, t))
 
 def _notes(df, m, a):
     "Why values are missing, and a self-comparison that differs from the measure's identity, said where they show."
@@ -354,7 +573,7 @@ def _zoo_models(args, log):
         m = train(c, cache_dir=args.cache_dir, progress=not args.quiet)
         nets[f"seed{c.seed}"] = m
         print(f"  seed {c.seed}: test accuracy {m.record['test_acc']:.4f} (config key {m.record['key']})", file=log)
-    return nets, load_dataset(args.data, split="test", n=args.n), args.layers
+    return nets
 
 def _print_tables(df, measures, a, b):
     pd.set_option("display.width", 200); pd.set_option("display.max_columns", 30)
@@ -381,37 +600,49 @@ def _print_table(df, fmt):
 
 def run_compare(args) -> pd.DataFrame:
     "The `repsim compare` job (arguments checked first); prints the result, writes files and returns the table."
-    import matplotlib; matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    stages = _Stages()
     t0 = time.time()
     args = check_args(args)
+    restore = _set_threads(args.threads)
+    try: return _run(args, stages, t0)
+    finally: restore()
+
+def _run(args, stages, t0) -> pd.DataFrame:
     measures = args.measures
     log = sys.stdout if args.format == "human" else sys.stderr       # machine formats: stdout holds the table only
-    if args.mode == "zoo": nets, data, layers = _zoo_models(args, log)
+    if args.mode == "zoo":
+        data, layers = load_dataset(args.data, split="test", n=args.n), args.layers
+        stages.mark("arguments and data")
+        nets = _zoo_models(args, log)
+        stages.mark("models (load or train)")
     else:
         nets, data, layers = args.named, args.inputs, args.layer_map
+        stages.mark("arguments, data and models")
         print(f"repsim compare | scale {get_scale()} | data {args.data} | models {list(nets)} | measures {measures}",
               file=log)
     names = list(nets)
     a, b = names[0], names[1] if len(names) > 1 else names[0]
     pairs = list(dict.fromkeys([(a, a), (a, b)] + [(a, k) for k in names[2:]]))   # only what is shown
-    n = num_inputs(data) if data is not None else next(iter(nets.values())).n_inputs
-    _say(args, f"[compare] {len(pairs)} model pair(s) x every layer pair x {len(measures)} measure(s) "
-               f"on {n} inputs", log)
-    df = compare(nets, data, layers=layers, measures=measures, layout=args.layout, errors="record",
-                 progress=not args.quiet, pairs=pairs)
+    df = _compare_memoised(nets, data, layers, measures, pairs, args, stages, log)
     if args.format == "human": _print_tables(df, measures, a, b)
     else: _print_table(df, args.format)
+    stages.mark("printing")
     if args.out is not None:
+        import matplotlib; matplotlib.use("Agg")
         out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
-        atomic_write(out / "comparison.csv", lambda t: df.to_csv(t, index=False))
+        memo = None if args.no_cache else cache_dir(args.cache_dir) / "memo"
         drawn = 0
         for m in measures:
             if df[df.measure == m].value.isna().all(): continue
-            fig = heatmap_panels(df, m, [(a, a), (a, b)])
-            _save_figure(fig, out / f"heatmap_{m}.png"); plt.close(fig); drawn += 1
+            key = args.memo_keys.get(m) and _digest("figure", args.memo_keys[m], [(a, a), (a, b)], _source_hash(
+                "repsim.comparison"), _source_hash(__name__))
+            _heatmap_files(df, m, [(a, a), (a, b)], out / f"heatmap_{m}.png", key, memo); drawn += 1
+        stages.mark("plots")
+        atomic_write(out / "comparison.csv", lambda t: df.to_csv(t, index=False))
         print(f"\nwrote {out / 'comparison.csv'} and {drawn} heatmap(s) (PNG + SVG) to {out.resolve()} in "
               f"{time.time() - t0:.1f}s", file=log)
+        stages.mark("writing")
+    if args.verbose: print(stages.line(), file=log)
     return df
 
 def _print_measures():

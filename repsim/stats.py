@@ -16,10 +16,9 @@ from typing import Callable
 __all__ = ['ALTERNATIVES', 'BOOTSTRAP_LIMITS', 'METHODS', 'PermutationResult', 'permutation_test', 'BootstrapResult',
            'bootstrap_ci']
 
-# %% ../nbs/11_statistics.ipynb #50a8eb33
+# %% ../nbs/11_statistics.ipynb #43cdd5c6
 import numpy as np
 import torch
-import scipy.stats
 
 # %% ../nbs/11_statistics.ipynb #01cdc676
 from .core import Measure, as_pair, get_measure, check_min_n, check_labels, centre
@@ -169,6 +168,7 @@ def permutation_test(
                          f"{m.name!r} (a {m.kind}) means 'more similar'; got {alternative!r}.")
     null = _null_values(m, X, Y, kw, labels)
     obs = _observed(null, m, X, Y, kw, labels)                      # the identity permutation
+    import scipy.stats                               # here, not at import time: see the note on imports above
     def statistic(idx, axis=-1):                     # scipy passes permuted copies of the index vector 0..n-1
         if np.ndim(idx) == 1: return np.float64(obs)
         return null(torch.tensor(idx, device=X.device)).cpu().numpy()
@@ -317,6 +317,7 @@ def bootstrap_ci(
     boot = _boot_values(m, X, Y, kw, labels)
     obs = _observed(boot, m, X, Y, kw, labels)
     shift = obs - _observed(boot, m, X, Y, kw, labels, debiased=False) if kw.get("debiased") else 0.0  # plug-in
+    import scipy.stats                               # here, not at import time: see the note on imports above
     def statistic(idx, axis=-1):                     # scipy passes resampled copies of the index vector 0..n-1
         if np.ndim(idx) == 1: return np.float64(obs)
         return boot(torch.tensor(idx, device=X.device)).cpu().numpy() + shift

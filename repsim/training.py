@@ -241,13 +241,21 @@ def train_epoch(model: nn.Module, optimizer, x: torch.Tensor, y: torch.Tensor, b
     return dict(loss=tot_loss / n, acc=tot_correct / n)
 
 # %% ../nbs/03_training.ipynb #f0615f2d
+@contextlib.contextmanager
+def _one_thread():
+    "Run the block with one torch intra-op thread (the reduction order of CPU kernels depends on it); restore after."
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try: yield
+    finally: torch.set_num_threads(before)
+
 def train(cfg: TrainConfig, cache_dir=None, progress: bool = True, force: bool = False,
           stop_after_epochs: int | None = None) -> nn.Module:
     "Train `cfg` (or load it from the cache); checkpoint every epoch, resume a partial run; return it in eval mode."
     if not isinstance(cfg, TrainConfig): raise TypeError(f"`cfg` must be a TrainConfig, got {type(cfg).__name__}.")
     final, partial = checkpoint_paths(cfg, cache_dir)
     if not force and (m := _load_final(cfg, final)) is not None: return m
-    with _training_lock(final.with_suffix(".lock"), progress):
+    with _training_lock(final.with_suffix(".lock"), progress), _one_thread():
         if force:
             for p in (final, partial): p.unlink(missing_ok=True)
         elif (m := _load_final(cfg, final)) is not None: return m      # another process trained it meanwhile
