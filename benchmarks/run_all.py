@@ -16,7 +16,8 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 # scripts whose options differ from the common ones, or which are not timing benchmarks of a target
-SKIP = {"bench_streaming_memory.py", "bench_direct_matching.py"}   # memory benchmarks: run them on their own
+# memory benchmarks, and the scaling tables of the performance chapter (about 15 min): run them on their own
+SKIP = {"bench_streaming_memory.py", "bench_direct_matching.py", "bench_scaling.py"}
 
 
 def load() -> str:
