@@ -10,7 +10,7 @@ Docs: https://repsim-dev.github.io/neural-repsim/sensitivity.html.md"""
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PCBasis', 'pc_basis', 'delete_pcs', 'PCDeletion', 'with_pcs_deleted', 'probe_accuracy', 'to_distance',
+__all__ = ['SENS_COLUMNS', 'PCBasis', 'pc_basis', 'delete_pcs', 'PCDeletion', 'with_pcs_deleted', 'probe_accuracy', 'to_distance',
            'measure_distance', 'sensitivity', 'sensitivity_scores', 'specificity', 'specificity_scores', 'mean_ci',
            'verdict', 'rank_table', 'plot_sensitivity', 'plot_ranking']
 
@@ -277,6 +277,14 @@ def _spearman(d, f) -> tuple:
     if np.ptp(d) == 0: return 0.0, "", _NO_MOVE
     return float(scipy.stats.spearmanr(d, f).statistic), "", ""
 
+SENS_COLUMNS = {"reference", "perturbed", "which", "k", "measure", "distance", "functional_change"}
+
+def _need_table(df, name: str, need: set, maker: str) -> pd.DataFrame:
+    "`df` if it is a DataFrame with the columns `need`, else a ValueError naming `name` and the function that makes it."
+    if not isinstance(df, pd.DataFrame) or not set(need) <= set(df.columns):
+        raise ValueError(f"`{name}` must be the table `{maker}` returns (columns {sorted(need)}).")
+    return df
+
 def sensitivity_scores(
     sens: pd.DataFrame,   # the table `sensitivity` returns
 ) -> pd.DataFrame:        # one row per pair, measure and deletions ('top', 'bottom', 'all'): rho, n, undefined, note
@@ -284,9 +292,7 @@ def sensitivity_scores(
     deletions from the top (with k = 0), from the bottom (with k = 0) and all of them ('all'). Undefined (NaN, with
     the reason) when the measure is undefined somewhere or the probe accuracy does not change; a distance that does
     not move while the accuracy does scores 0 (no sensitivity), with a note."""
-    need = {"reference", "perturbed", "which", "k", "measure", "distance", "functional_change"}
-    if not isinstance(sens, pd.DataFrame) or not need <= set(sens.columns):
-        raise ValueError(f"`sens` must be the table `sensitivity` returns (columns {sorted(need)}).")
+    _need_table(sens, "sens", SENS_COLUMNS, "sensitivity")
     rows = []
     for (a, b, m), g in sens.groupby(["reference", "perturbed", "measure"], sort=False):
         for part in ("top", "bottom", "all"):
@@ -337,9 +343,7 @@ def specificity_scores(
 ) -> pd.DataFrame:        # one row per seed pair and measure: auroc, n, undefined
     """Per seed pair and measure: the AUROC with which a larger distance tells other-depth layer pairs from same-layer
     pairs (1: every same-layer pair closer than every other-depth pair; 0.5: chance); undefined with a reason."""
-    need = {"seed_a", "seed_b", "measure", "distance", "same_layer"}
-    if not isinstance(spec, pd.DataFrame) or not need <= set(spec.columns):
-        raise ValueError(f"`spec` must be the table `specificity` returns (columns {sorted(need)}).")
+    _need_table(spec, "spec", {"seed_a", "seed_b", "measure", "distance", "same_layer"}, "specificity")
     rows = []
     for (a, b, m), g in spec.groupby(["seed_a", "seed_b", "measure"], sort=False):
         if g.distance.isna().any():
@@ -372,6 +376,9 @@ def verdict(
     line: float = 0.0,    # the value the claim says the quantity exceeds
 ) -> str:                 # 'reproduced', 'not reproduced' or 'inconclusive'
     "'reproduced' when [lo, hi] is wholly above `line`, 'not reproduced' when wholly below, else 'inconclusive'."
+    bad = [k for k, v in (("lo", lo), ("hi", hi), ("line", line))
+           if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating))]
+    if bad: raise TypeError(f"`{bad[0]}` must be a number (an interval end or the claim's line).")
     if np.isnan(lo) or np.isnan(hi): return "inconclusive"
     return "reproduced" if lo > line else "not reproduced" if hi < line else "inconclusive"
 
@@ -385,6 +392,8 @@ def rank_table(
     """Every measure's sensitivity (mean Spearman ρ over (reference, perturbed) pairs, for top, bottom and all
     deletions) and specificity (mean AUROC over seed pairs), each with a bootstrap interval over those units, the
     number of units where it is undefined, and its rank on each score (1 = best; undefined measures last)."""
+    _need_table(sens_scores, "sens_scores", {"measure", "deletions", "rho"}, "sensitivity_scores")
+    _need_table(spec_scores, "spec_scores", {"measure", "auroc"}, "specificity_scores")
     out = {}
     for m, g in sens_scores.groupby("measure", sort=False):
         r = out.setdefault(m, {"measure": m})
@@ -408,6 +417,7 @@ def plot_sensitivity(
     title: str = "",                   # figure title
 ):                                     # the matplotlib Figure
     "Distance against functional change, one panel per measure, top / bottom deletions and k = 0 marked apart."
+    _need_table(sens, "sens", SENS_COLUMNS, "sensitivity")
     ms = [m for m in measures if m in set(sens.measure)]
     if not ms: raise ValueError(f"None of {list(measures)} is in `sens`; it has {sorted(set(sens.measure))}.")
     fig, axes = plt.subplots(1, len(ms), figsize=(3.1 * len(ms), 2.9), squeeze=False)
@@ -428,6 +438,7 @@ def plot_ranking(
     title: str = "",                                      # figure title
 ):                                                        # the matplotlib Figure
     "Each measure's score with its interval, one panel per score, measures in the table's order (best first)."
+    _need_table(table, "table", {"measure"}, "rank_table")
     scores = [s for s in scores if s in table]
     if not scores: raise ValueError("`table` has none of the score columns; pass the table `rank_table` returns.")
     t = table.iloc[::-1]

@@ -424,6 +424,10 @@ def converged(history: list, # per-epoch records with a `train_loss` (a Stitched
               tol: float, # the relative loss change below which training has converged
              ) -> bool: # whether the last epoch lowered the train loss by less than `tol` of the one before
     "Whether the last epoch of `history` lowered the mean train loss by less than `tol` × the previous epoch's."
+    if not isinstance(history, (list, tuple)) or not all(isinstance(h, dict) and "train_loss" in h for h in history):
+        raise TypeError("`history` must be a list of per-epoch dicts with a 'train_loss' (a StitchedModel's .history).")
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not tol >= 0:
+        raise ValueError(f"`tol` must be a number >= 0 (a relative loss change), got {tol!r}.")
     if len(history) < 2: return False
     prev, last = history[-2]["train_loss"], history[-1]["train_loss"]
     return bool(prev - last < tol * prev)
