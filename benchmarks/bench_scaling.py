@@ -17,11 +17,10 @@ import json
 import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import add_common_args, header   # noqa: E402
+from harness import add_common_args, header, interleaved   # noqa: E402
 
 # leading-term exponents (time in n at fixed p < n, time in p at fixed n > p) and the cost they come from
 EXPECTED = {
@@ -69,10 +68,8 @@ def worker(name, axis, grid, fixed, repeats, threads):
     def run(n, p):
         X, Y, y = data(n, p)
         extra = {"labels": y} if "labels" in m.requires else {}
-        best = []
-        for _ in range(repeats):
-            c0 = time.process_time(); v = m.fn(X, Y, **kw, **extra); best.append(time.process_time() - c0)
-        return sorted(best)[len(best) // 2], float(v)
+        t = interleaved({name: lambda: m.fn(X, Y, **kw, **extra)}, repeats, warmup=0)[name]
+        return t.cpu, float(t.result)
     shape = (lambda s: (s, fixed)) if axis == "n" else (lambda s: (fixed, s))
     run(*shape(grid[0]))                                            # warm-up
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -102,12 +99,10 @@ def compare_worker(grid, n, p, repeats, threads):
     for L in grid:
         a, b = mlp(L, 0), mlp(L, 1)
         layers = [str(2 * i + 1) for i in range(L)]
-        ts = []
-        for _ in range(repeats):
-            c0 = time.process_time(); df = compare({"a": a, "b": b}, x, layers=layers, pairs="cross")
-            ts.append(time.process_time() - c0)
+        t = interleaved({"compare": lambda: compare({"a": a, "b": b}, x, layers=layers, pairs="cross")}, repeats,
+                        warmup=0)["compare"]
         print(json.dumps(dict(measure="compare (default measures)", axis="layers", n=n, p=p, layers=L,
-                              cpu_s=sorted(ts)[len(ts) // 2], rows=len(df))), flush=True)
+                              cpu_s=t.cpu, rows=len(t.result))), flush=True)
 
 
 def fitted(rows, axis):

@@ -45,10 +45,15 @@ def setup(args) -> torch.device:
     return dev
 
 
+def load_average() -> str:
+    "The 1-, 5- and 15-minute load averages, as printed in every header ('n/a' where the OS has none)."
+    try: return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError: return "n/a"
+
+
 def header(dev=None) -> str:
     "One line with the conditions of this run: load average, threads, CPU, torch, device."
-    try: load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError: load = "n/a"
+    load = load_average()
     dev = dev or torch.device("cpu")
     gpu = f" ({torch.cuda.get_device_name(dev)})" if dev.type == "cuda" else ""
     return (f"# device {dev}{gpu}; torch {torch.__version__}, {torch.get_num_threads()} thread(s); "

@@ -8,21 +8,17 @@ Each `bench_*.py` runs in its own process (its own thread settings and memory hi
 states a target, met or not, with the load average before and after, so one run is one complete, dated record.
 """
 import argparse
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+from harness import load_average as load   # noqa: E402
 # scripts whose options differ from the common ones, or which are not timing benchmarks of a target
 # memory benchmarks, and the scaling tables of the performance chapter (about 15 min): run them on their own
 SKIP = {"bench_streaming_memory.py", "bench_direct_matching.py", "bench_scaling.py"}
-
-
-def load() -> str:
-    try: return " ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError: return "n/a"
 
 
 def main(argv=None):

@@ -21,13 +21,13 @@ import pandas as pd
 import torch
 from torch import nn
 import repsim
-from .core import MEASURES, default_measures, get_scale, list_measures, atomic_write
+from .core import MEASURES, default_measures, get_scale, list_measures, atomic_write, _sha256
 import repsim.cka, repsim.procrustes  # noqa: F401  (register the default measure set of `repsim compare`)
 from .models import MODELS, make_model
 from .activations import list_layers, get_activations, num_inputs, _check_layers
 from .saved import load_activations, save_activations, input_fingerprint, SavedActivations
 from .training import TrainConfig, train, state_hash, cache_dir
-from .data import load_dataset, DatasetUnavailable, DATASETS, _file_sha256, _load_split, _CLASSES
+from .data import load_dataset, DatasetUnavailable, DATASETS, _load_split, _CLASSES
 from .comparison import (compare, layer_table, heatmap_panels, diagonal_summary, _check_saved, named_models,
                                _layers_for)
 
@@ -407,7 +407,7 @@ def _source_hash(module: str) -> str:
     "Hash of the source file of `module` (the code that computes a table); a module without a file hashes its name."
     mod = sys.modules.get(module)
     path = getattr(mod, "__file__", None)
-    return _file_sha256(path) if path and os.path.exists(path) else module
+    return _sha256(path) if path and os.path.exists(path) else module
 
 def _code_id(m) -> list:
     "What the table of measure `m` depends on in code: repsim's version, the source of the measure and of `compare`."
@@ -419,7 +419,7 @@ def _model_id(model) -> str:
     "A model's identity: its weights and architecture, or a saved activations file's bytes."
     if isinstance(model, nn.Module):
         return "module:" + state_hash(model.state_dict()) + ":" + _digest(repr(model))
-    return "saved:" + (_file_sha256(model.path) if getattr(model, "path", None) else str(model.fingerprint))
+    return "saved:" + (_sha256(model.path) if getattr(model, "path", None) else str(model.fingerprint))
 
 def _read_memo(path: Path):
     "The memoised table at `path`, or None (absent or unreadable: then it is recomputed and rewritten)."

@@ -346,7 +346,12 @@ def config_hash(config: dict) -> str:
     return hashlib.sha256(json.dumps(config, sort_keys=True, separators=(",", ":"),
                                      default=_jsonable).encode()).hexdigest()[:16]
 
-def _sha256(path: Path) -> str: return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def _sha256(path) -> str:
+    "SHA-256 (hex) of the bytes of the file at `path`, read in 1 MiB blocks (a large file is never held whole)."
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
+    return h.hexdigest()
 
 def _check_chapter(chapter):
     if not isinstance(chapter, str) or not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", chapter):

@@ -9,7 +9,7 @@ Docs: https://repsim-dev.github.io/neural-repsim/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #7126ef44
 from __future__ import annotations
-import os, gzip, pickle, socket, functools, time, hashlib
+import os, gzip, pickle, socket, functools, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -24,7 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 import pandas as pd
-from .core import atomic_write
+from .core import atomic_write, _sha256
 
 # %% ../nbs/01_data.ipynb #f8f829ea
 class ImageDataset(torch.utils.data.Dataset):
@@ -168,17 +168,10 @@ def _load_torchvision(name, root, download):
     return out
 
 # %% ../nbs/01_data.ipynb #e69f19b7
-def _file_sha256(path) -> str:
-    "SHA-256 (hex) of the bytes of the file at `path`."
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
-    return h.hexdigest()
-
 @functools.lru_cache(maxsize=8)
 def _source_key(path: str, size: int, mtime_ns: int) -> str:
     "The cache folder name of a source file: its content hash, computed once per (path, size, mtime) in a process."
-    return _file_sha256(path)[:16]
+    return _sha256(path)[:16]
 
 def _save_npy(path, a):
     with open(path, "wb") as f: np.save(f, a, allow_pickle=False)

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 import pandas as pd
 from .core import as_matrix, as_pair, register_measure, pow2_scale
+from .cka import _syrk
 
 # %% ../nbs/30_subspace_match.ipynb #456fcb3f
 DEAD_NORM = 1e-16     # dead: activation-vector norm below this × the layer's largest (the official code's 1e-16,
@@ -96,15 +97,6 @@ def _reduce(W: torch.Tensor) -> torch.Tensor:
     "Rows of `W` replaced by its R factor when that is smaller: same inner products between columns."
     return torch.linalg.qr(W, mode="r").R if W.shape[0] > W.shape[1] else W
 
-def _syrk(Z: torch.Tensor) -> torch.Tensor:
-    "Z^T Z; on CPU in float64 by BLAS dsyrk (half the flops of a general product) on Z's own memory, C- or F-ordered."
-    if Z.device.type == "cpu" and Z.dtype == torch.float64 and (Z.is_contiguous() or Z.mT.is_contiguous()):
-        from scipy.linalg.blas import dsyrk
-        a = Z.numpy()
-        C = torch.from_numpy(dsyrk(1.0, a.T, trans=0) if Z.is_contiguous() else dsyrk(1.0, a, trans=1))
-        return torch.triu(C) + torch.triu(C, 1).mT       # dsyrk fills the upper triangle
-    return Z.mT @ Z
-
 def _as_data(X, Y, names=("X", "Y")):
     """`X`, `Y` as float64 tensors on X's device without a pass over the data: plain 2-D float arrays and tensors are
     taken as they are (finiteness is read later off the Gram diagonal); anything else gets the full `as_pair` checks."""
@@ -131,7 +123,7 @@ def _check_live(lx, ly, names, px, py):
 
 def _grams(X, Y):
     "Blockwise Gram of [X Y]: X^T X and Y^T Y by syrk, X^T Y by GEMM; and whether its diagonal is safely finite."
-    Gxx, Gyy, Gxy = _syrk(X), _syrk(Y), X.mT @ Y
+    Gxx, Gyy, Gxy = _syrk(X, t=True), _syrk(Y, t=True), X.mT @ Y     # syrk: the CKA chapter's, BLAS threads held
     def safe(d):      # finite, and squares far from overflow and underflow (all zero may be underflow: rescale)
         m = float(d.max())
         return bool(torch.isfinite(d).all()) and 2.0 ** -600 <= m < 2.0 ** 1000
