@@ -17,7 +17,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 from harness import load_average as load   # noqa: E402
 # scripts whose options differ from the common ones, or which are not timing benchmarks of a target
-# memory benchmarks, and the scaling tables of the performance chapter (about 15 min): run them on their own
+# memory benchmarks, and the scaling tables of the performance chapter (about 12 min): run them on their own
 SKIP = {"bench_streaming_memory.py", "bench_direct_matching.py", "bench_scaling.py"}
 
 
