@@ -9,7 +9,7 @@ Docs: https://repsim-dev.github.io/neural-repsim/activations.html.md"""
 # %% ../nbs/04_activations.ipynb #c82a1528
 from __future__ import annotations
 import inspect, re, warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 # %% auto #0
@@ -24,7 +24,10 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset, SequentialSampler, default_collate
 
 # %% ../nbs/04_activations.ipynb #3a89abbf
-def list_layers(model: nn.Module, all: bool = False) -> list[str]:
+def list_layers(
+    model: nn.Module,    # any torch module
+    all: bool = False,   # every named module (blocks and their submodules), not just the comparable layers
+) -> list[str]:          # `model.layer_names` if it sets them, else its blocks in registration (usually depth) order
     "Names of `model`'s comparable layers (`model.layer_names` if it declares them, else its blocks)."
     if not isinstance(model, nn.Module):
         raise TypeError(f"`model` must be a torch.nn.Module, got {type(model).__name__}.")
@@ -43,7 +46,9 @@ def _blocks(module: nn.Module, prefix: str) -> list[str]:
         out += _blocks(child, full + ".") if isinstance(child, _CONTAINERS) else [full]
     return out
 
-def fx_node_names(model: nn.Module) -> list[str]:
+def fx_node_names(
+    model: nn.Module,   # the model to trace
+) -> list[str]:         # node names usable as layers with method 'fx' or 'auto'; [] if the model cannot be traced
     "The torch.fx node names of `model`'s forward pass (eval mode), or [] if it cannot be traced."
     from torchvision.models.feature_extraction import get_graph_node_names
     try:
@@ -78,7 +83,11 @@ def _check_layers(model, layers, arg: str = "layers") -> list[str]:
     if len(set(layers)) != len(layers): raise ValueError(f"`{arg}` has duplicates: {layers}.")
     return layers
 
-def get_layer(model: nn.Module, layer: str, arg: str = "layer") -> nn.Module:
+def get_layer(
+    model: nn.Module,     # the model
+    layer: str,           # a module name (`list_layers(model, all=True)`); a 'name[i]' suffix is ignored
+    arg: str = "layer",   # the argument name the error message blames (for callers with several layer arguments)
+) -> nn.Module:           # the submodule itself (not a copy)
     "The module named `layer` in `model`; an unknown name raises a ValueError naming `arg` and listing the valid names."
     if not isinstance(model, nn.Module):
         raise TypeError(f"`model` must be a torch.nn.Module, got {type(model).__name__}.")
@@ -89,7 +98,10 @@ def get_layer(model: nn.Module, layer: str, arg: str = "layer") -> nn.Module:
 # %% ../nbs/04_activations.ipynb #6f89aebe
 LAYOUTS = ("flatten", "pixels", "pool", "raw")
 
-def to_layout(a: torch.Tensor, layout: str = "flatten") -> torch.Tensor:
+def to_layout(
+    a: torch.Tensor,           # a layer's output for n inputs: (n, C, *spatial) or already flat (n, p)
+    layout: str = "flatten",   # 'flatten' (n, C·H·W), 'pixels' (n·H·W, C), 'pool' (n, C) or 'raw' (unchanged)
+) -> torch.Tensor:             # the matrix; an (n, p) input comes back as it is under every layout
     "Turn a raw layer output `a` (n, C, *spatial) or (n, p) into a matrix by the `layout` convention."
     if layout not in LAYOUTS: raise ValueError(f"Unknown `layout` {layout!r}; choose from {LAYOUTS}.")
     if not isinstance(a, torch.Tensor): raise TypeError(f"`a` must be a torch tensor, got {type(a).__name__}.")
@@ -227,7 +239,11 @@ def _check_order(loader: DataLoader):
                          "shuffle=True, a random or custom sampler); activations of different models would not line "
                          "up. Pass the Dataset, or a DataLoader with shuffle=False (e.g. repsim.data.make_loader(ds)).")
 
-def as_loader(data, batch_size: int = 256, n: int | None = None) -> DataLoader:
+def as_loader(
+    data,                   # inputs in any accepted form (ImageDataset, (x, y), tensor, dict(s), Dataset, DataLoader)
+    batch_size: int = 256,  # inputs per batch (a DataLoader passed with `n=None` keeps its own)
+    n: int | None = None,   # only the first `n` inputs; None: all of them
+) -> DataLoader:            # non-shuffling: the inputs of `data` in their order
     "A non-shuffling `DataLoader` over the first `n` inputs of `data` (all by default), in any of the accepted forms."
     if isinstance(data, DataLoader):
         if n is None:
@@ -256,13 +272,19 @@ def _split_batch(b):
         return {k: v for k, v in b.items() if k not in _LABEL_KEYS}, next((b[k] for k in _LABEL_KEYS if k in b), None)
     return b, None
 
-def iter_batches(data, batch_size: int = 256, n: int | None = None):
+def iter_batches(
+    data,                   # inputs in any form `as_loader` accepts
+    batch_size: int = 256,  # inputs per batch (a DataLoader passed with `n=None` keeps its own)
+    n: int | None = None,   # only the first `n` inputs; None: all of them
+) -> Iterator[tuple]:       # `(x, y)` per batch: `x` a dict for dict data, `y` None without labels
     "`(x, y)` batches of the first `n` inputs of `data`, in order (`x` a dict for dict data; `y` None without labels)."
     loader = as_loader(data, batch_size, n)          # checked now, not at the first batch
     return (_split_batch(b) for b in loader)
 
 # %% ../nbs/04_activations.ipynb #cdb469cd
-def num_inputs(data) -> int:
+def num_inputs(
+    data,    # inputs in any form `as_loader` accepts (a shuffling DataLoader too)
+) -> int:    # the number of inputs (rows of the first dimension for tensors and dicts of tensors)
     "The number of inputs in `data` (any form `as_loader` accepts)."
     if isinstance(data, DataLoader): data = data.dataset
     data = _as_dataset(data)
@@ -271,7 +293,10 @@ def num_inputs(data) -> int:
     if isinstance(data, Dataset): return len(data)
     raise TypeError(f"`data` must be {_DATA_FORMS}; got {type(data).__name__}.")
 
-def as_tensors(data, idx=None) -> tuple[torch.Tensor, torch.Tensor | None]:
+def as_tensors(
+    data,        # inputs in any form `as_loader` accepts; a DataLoader is read through its dataset, in its order
+    idx=None,    # positions to take (ints, repeats allowed; list, array or tensor); None: every input, in order
+) -> tuple[torch.Tensor, torch.Tensor | None]:  # `(x, y)`; `x` a dict of tensors for dict data
     "Inputs and labels of `data` at positions `idx` (all by default) as tensors `(x, y)`; `y` is None without labels."
     if isinstance(data, DataLoader): data = data.dataset
     data = _as_dataset(data)
@@ -290,7 +315,11 @@ def as_tensors(data, idx=None) -> tuple[torch.Tensor, torch.Tensor | None]:
     y = torch.as_tensor([int(it[1]) for it in items]) if items[0][1] is not None else None
     return x, y
 
-def random_subset(data, k: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor | None]:
+def random_subset(
+    data,            # inputs in any form `as_loader` accepts
+    k: int,          # how many inputs to draw, 1 ≤ k ≤ `num_inputs(data)`
+    seed: int = 0,   # seed of the torch generator whose permutation's first `k` positions are taken
+) -> tuple[torch.Tensor, torch.Tensor | None]:  # `(x, y)` of the drawn inputs, in the drawn order; `y` None unlabelled
     "`k` inputs of `data` (and their labels) drawn without replacement with `seed`, as tensors `(x, y)`."
     n = num_inputs(data)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
@@ -301,8 +330,18 @@ def random_subset(data, k: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tens
 # %% ../nbs/04_activations.ipynb #e5ae18c8
 class Activations(dict):
     "Layer name -> activation matrix (or raw map), with the layout, per-example shapes, labels and token convention."
-    def __init__(self, data=(), layout="flatten", shapes=None, labels=None, model_name=None, method=None,
-                 tokens=None, n_inputs=None, token_index=None):
+    def __init__(
+        self,
+        data=(),            # layer name -> tensor, as a mapping or (name, tensor) pairs
+        layout="flatten",   # the layout the tensors are in (`LAYOUTS`)
+        shapes=None,        # layer name -> the per-input shape of its output before the layout; None: {}
+        labels=None,        # the inputs' labels (n,), or None for unlabelled data
+        model_name=None,    # the class name of the model they came from
+        method=None,        # how they were captured: 'fx' or 'hooks'
+        tokens=None,        # the token convention applied to sequence outputs (`TOKENS`); None: none was
+        n_inputs=None,      # the number of inputs (the number of rows, except with tokens='all')
+        token_index=None,   # with tokens='all': the (input, position) of every row, (rows, 2); else None
+    ):
         super().__init__(data); self.layout, self.shapes, self.labels = layout, shapes or {}, labels
         self.model_name, self.method = model_name, method
         self.tokens, self.n_inputs, self.token_index = tokens, n_inputs, token_index
@@ -343,7 +382,9 @@ class _Hooks:
         for h in self.handles: h.remove()
 
 # %% ../nbs/04_activations.ipynb #601a4184
-def model_device(model: nn.Module) -> torch.device:
+def model_device(
+    model: nn.Module,   # the model
+) -> torch.device:      # where its first parameter (or buffer) lives; CPU for a model with neither
     "The device of `model`'s first parameter or buffer (CPU for a parameter-free model)."
     if not isinstance(model, nn.Module):
         raise TypeError(f"`model` must be a torch.nn.Module, got {type(model).__name__}.")
@@ -524,7 +565,9 @@ def get_activations(
 
 # %% ../nbs/04_activations.ipynb #0880633e
 @contextmanager
-def frozen(*models: nn.Module):
+def frozen(
+    *models: nn.Module,   # the modules to freeze (the same one twice is fine)
+) -> Iterator[None]:      # a context manager: use as `with frozen(a, b): ...`
     "Inside the block `models` run in eval mode with `requires_grad=False`; every flag is restored on exit."
     bad = [type(m).__name__ for m in models if not isinstance(m, nn.Module)]
     if bad: raise TypeError(f"`frozen` takes torch.nn.Module objects, got {bad}.")
@@ -541,7 +584,11 @@ def frozen(*models: nn.Module):
 
 class _StopForward(Exception): "Raised by a capture hook to end a forward pass early."
 
-def layer_output(model: nn.Module, layer: str, x: torch.Tensor) -> torch.Tensor:
+def layer_output(
+    model: nn.Module,   # the network (its modes and `requires_grad` flags are restored afterwards)
+    layer: str,         # a module name (`list_layers(model, all=True)`) whose output is a tensor
+    x: torch.Tensor,    # one batch of inputs, on the model's device
+) -> torch.Tensor:      # the layer's raw output on `x` (no layout applied), without gradient
     "The output of layer `layer` of `model` on the batch `x`, in eval mode without gradients; the forward stops there."
     mod, out = get_layer(model, layer), {}
     def hook(m, inp, o):

@@ -43,7 +43,8 @@ class _Help(argparse.ArgumentDefaultsHelpFormatter):
     def _get_help_string(self, action):
         return action.help if action.default is None else super()._get_help_string(action)
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(
+) -> argparse.ArgumentParser:  # the `repsim` parser, with the sub-commands `compare` and `measures`
     "The `repsim` command line: `repsim compare` (zoo models, your own models or saved activations), `repsim measures`."
     status = "exit status: " + "; ".join(f"{k} {v}" for k, v in EXIT_STATUS.items()) + "."
     p = argparse.ArgumentParser(prog="repsim", description="Representation similarity of neural networks (repsim).",
@@ -233,7 +234,7 @@ def _import_module(module: str, flag: str, spec: str):
 def load_model_spec(
     spec: str,                # 'module:factory' (dotted attribute allowed) or a .safetensors file of saved activations
     flag: str = "--model-a",  # the option the spec came from, named in error messages
-):                            # an nn.Module, or `SavedActivations`
+) -> nn.Module | SavedActivations:  # the factory's model (or the module's nn.Module instance), or the saved activations
     "The model a `module:factory` spec builds, or the saved activations a `.safetensors` spec names; else UsageError."
     if not isinstance(spec, str):
         raise TypeError(f"{flag} must be a string, module:factory or a .safetensors path; got {type(spec).__name__}.")
@@ -264,8 +265,8 @@ def load_model_spec(
 
 def load_inputs(
     data: str,             # a dataset name (its test split), or a .npy / .pt file path
-    n: int | None = None,  # the first `n` inputs (default: 500 or the split for a dataset, every input of a file)
-):                         # an `ImageDataset`, a tensor of inputs, or an (inputs, labels) pair of tensors
+    n: int | None = None,  # the first `n` inputs, at least 4 (default: 500 or the split for a dataset, all of a file)
+) -> repsim.data.ImageDataset | torch.Tensor | tuple:  # a dataset's split, a tensor of inputs, or (inputs, labels)
     "The inputs `--data` names, first `n`: a dataset's test split, a .npy array, or a .pt tensor / (inputs, labels)."
     if not isinstance(data, (str, os.PathLike)):
         raise TypeError(f"--data must be a dataset name or a file path, got {type(data).__name__}.")
@@ -336,7 +337,9 @@ def _models_and_layers(args):
                              f"{layers[k]}: {type(e).__name__}: {e}") from None
     args.named, args.inputs, args.layer_map = named, data, layers
 
-def check_args(args):
+def check_args(
+    args,                  # the namespace of `build_parser().parse_args(["compare", ...])`, completed in place
+) -> argparse.Namespace:   # `args`, defaults resolved, `mode` set; own/saved models add `named`, `inputs`, `layer_map`
     "Validate every `repsim compare` argument (and resolve mode-dependent defaults) before any comparison."
     args.mode = _mode(args)
     args.measures = _measure_names(args.measures)
@@ -387,6 +390,7 @@ def _timed(m, spent):
     import dataclasses
     def wrap(f):
         if f is None: return None
+        @functools.wraps(f)                       # keeps f's signature: `compare` still sees `gram=` and shares Grams
         def g(*a, **kw):
             w, c = time.perf_counter(), time.process_time()
             try: return f(*a, **kw)
@@ -394,9 +398,10 @@ def _timed(m, spent):
                 t = spent.setdefault(m.name, [0.0, 0.0])
                 t[0] += time.perf_counter() - w; t[1] += time.process_time() - c
         return g
-    return dataclasses.replace(m, fn=wrap(m.fn), prepare=wrap(m.prepare), prepared=wrap(m.prepared))
+    return dataclasses.replace(m, fn=wrap(m.fn), prepare=wrap(m.prepare), prepared=wrap(m.prepared),
+                               prepared_many=wrap(m.prepared_many))
 
-# %% ../nbs/09_cli.ipynb #1c1c1a0f
+# %% ../nbs/09_cli.ipynb #43495c6a
 def _digest(*parts) -> str:
     "A short SHA-256 of `parts` (anything JSON can write, other objects by `str`)."
     import hashlib, json
@@ -509,7 +514,7 @@ def _compare_memoised(nets, data, layers, measures, pairs, args, stages, log) ->
             w, c = stages.rows.pop()[1:]
             t = [spent.get(k, [0.0, 0.0]) for k in todo]
             own = (w - sum(v[0] for v in t), c - sum(v[1] for v in t))
-            stages.rows.append(("compare: forward passes and layouts", *own))
+            stages.rows.append(("compare: forward passes, layouts, shared Grams", *own))
             stages.rows += [(f"measure {k}", *v) for k, v in zip(todo, t)]
         for k in todo:
             tables[k] = df[df.measure == k].reset_index(drop=True)
@@ -598,7 +603,9 @@ def _print_table(df, fmt):
         sys.stdout.flush()
     except BrokenPipeError: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
-def run_compare(args) -> pd.DataFrame:
+def run_compare(
+    args,                  # the namespace of `build_parser().parse_args(["compare", ...])`; checked by `check_args`
+) -> pd.DataFrame:         # the tidy table (as `compare`): one row per model pair x layer pair x measure
     "The `repsim compare` job (arguments checked first); prints the result, writes files and returns the table."
     stages = _Stages()
     t0 = time.time()
@@ -652,7 +659,9 @@ def _print_measures():
     except BrokenPipeError:                    # `repsim measures | head`: the reader left; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
-def main(argv=None) -> int:
+def main(
+    argv=None,             # the arguments after `repsim`, e.g. ["compare", "--data", "digits"]; None: `sys.argv[1:]`
+) -> int:                  # the exit status: 0 success, 2 usage error, 1 runtime failure (`EXIT_STATUS`)
     "Entry point of the `repsim` console script; returns the exit status."
     args = build_parser().parse_args(argv)
     if args.command == "measures":

@@ -26,7 +26,13 @@ import torch
 import pandas as pd
 
 # %% ../nbs/00_core.ipynb #bc29cfa5
-def as_matrix(X, name: str = "X", dtype=torch.float64, min_rows: int = 1, device=None) -> torch.Tensor:
+def as_matrix(
+    X,                     # activations (n, p), rows are inputs: numpy array, torch tensor or nested list; real, finite
+    name: str = "X",       # the argument's name, as error messages call it
+    dtype=torch.float64,   # dtype of the result; None keeps the input's floating dtype
+    min_rows: int = 1,     # fewest rows (inputs) accepted; fewer raise a ValueError
+    device=None,           # device to move the result to; None keeps the input's (CPU for numpy and lists)
+) -> torch.Tensor:         # (n, p) floating tensor, detached; shares memory with an array or tensor it need not cast
     "Check `X` is a finite 2-D real (n, p) array or tensor and return it as a floating torch tensor."
     if isinstance(X, torch.Tensor): t = X.detach()
     elif isinstance(X, np.ndarray): t = torch.from_numpy(np.ascontiguousarray(X))
@@ -62,7 +68,13 @@ def as_matrix(X, name: str = "X", dtype=torch.float64, min_rows: int = 1, device
     return t
 
 # %% ../nbs/00_core.ipynb #5362f38d
-def as_pair(X, Y, min_rows: int = 1, dtype=torch.float64, names=("X", "Y")):
+def as_pair(
+    X,                     # first activations (n, p1), anything `as_matrix` accepts
+    Y,                     # second activations (n, p2) on the same inputs, in the same order
+    min_rows: int = 1,     # fewest rows (inputs) each must have
+    dtype=torch.float64,   # dtype of both results; None keeps each input's floating dtype
+    names=("X", "Y"),      # the two arguments' names, as error messages call them
+) -> tuple[torch.Tensor, torch.Tensor]:  # `(X, Y)` as `as_matrix` returns them, both on `X`'s device
     "Check `X`, `Y` as matrices with the same number of rows; `Y` is moved to `X`'s device."
     X = as_matrix(X, names[0], dtype=dtype, min_rows=min_rows)
     Y = as_matrix(Y, names[1], dtype=dtype, min_rows=min_rows, device=X.device)
@@ -72,7 +84,11 @@ def as_pair(X, Y, min_rows: int = 1, dtype=torch.float64, names=("X", "Y")):
     return X, Y
 
 # %% ../nbs/00_core.ipynb #5bc77e4f
-def check_labels(y, n: int | None = None, name: str = "labels") -> np.ndarray:
+def check_labels(
+    y,                     # class labels, one per input: array, tensor or list of integers, booleans or whole floats
+    n: int | None = None,  # the number of inputs the labels must match; None accepts any length
+    name: str = "labels",  # the argument's name, as error messages call it
+) -> np.ndarray:           # (n,) int64 array, a copy
     "`y` as a 1-D int64 array of class labels (one per input; `n` of them when given), or a clear error."
     if isinstance(y, torch.Tensor): y = y.detach().cpu().numpy()
     try: y = np.asarray(y)
@@ -101,10 +117,12 @@ def _check_float_tensor(Z, name):
                         f"{type(Z).__name__}{' of ' + str(Z.dtype) if hasattr(Z, 'dtype') else ''}; convert it with "
                         "`repsim.core.as_matrix` first.")
 
-def pow2_scale(Z: torch.Tensor) -> torch.Tensor:
-    """`Z` times the power of two that brings max|Z| into [0.5, 1) when it lies outside [2^-100, 2^100] (inside, the
-    products and sums measures form cannot leave the float64 range, and `Z` is returned as it is). Exact either way:
-    no mantissa bit changes. Zeros are unchanged."""
+def pow2_scale(
+    Z: torch.Tensor,       # floating-point tensor of any shape
+) -> torch.Tensor:         # `Z` itself (float64 in the range, all zeros, or not finite), else `Z` times a power of 2
+    """`Z` times the power of two that brings max|Z| into [0.5, 1) when it lies outside [2^-100, 2^100] or `Z` is not
+    float64 (inside, the products and sums measures form cannot leave the float64 range, and `Z` is returned as it
+    is). Exact either way: no mantissa bit changes. Zeros are unchanged."""
     _check_float_tensor(Z, "Z")
     m = Z.abs().max() if Z.numel() else Z.new_zeros(())
     if not (m > 0 and torch.isfinite(m)): return Z
@@ -112,7 +130,10 @@ def pow2_scale(Z: torch.Tensor) -> torch.Tensor:
     if Z.dtype == torch.float64 and -100 <= int(e) <= 100: return Z
     return torch.ldexp(Z, -e.to(Z.device))
 
-def centre(X: torch.Tensor, rescale: bool = False) -> torch.Tensor:
+def centre(
+    X: torch.Tensor,       # (n, p) floating-point tensor, e.g. from `as_matrix`
+    rescale: bool = False, # scale by powers of two around the centring (`pow2_scale`); False: plain centring
+) -> torch.Tensor:         # a new (n, p) tensor of column-centred values (times a power of two with `rescale`)
     """Column-centre the (n, p) tensor `X`; exactly constant columns become exact zeros. `rescale=True` also
     scales by powers of two before and after centring (`pow2_scale`), so that neither the mean of huge values nor
     the products of tiny ones leave the float range; for a scale-invariant measure this changes no bit of the
@@ -125,7 +146,9 @@ def centre(X: torch.Tensor, rescale: bool = False) -> torch.Tensor:
     if const.any(): Xc[:, const] = 0
     return pow2_scale(Xc) if rescale else Xc
 
-def input_eps(X) -> float:
+def input_eps(
+    X,                     # an array or tensor; anything without a floating numpy or torch dtype counts as float64
+) -> float:                # machine epsilon of `X`'s dtype, e.g. 1.19e-07 for float32, 2.22e-16 for float64
     "Machine epsilon of the precision `X` is stored in (float32 data converted to float64 keeps float32's noise)."
     dt = getattr(X, "dtype", None)
     if isinstance(dt, torch.dtype) and dt.is_floating_point: return float(torch.finfo(dt).eps)
@@ -133,7 +156,11 @@ def input_eps(X) -> float:
     return float(np.finfo(np.float64).eps)
 
 # %% ../nbs/00_core.ipynb #5a1145c7
-def seeded_split(n: int, test_size: float = 0.3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def seeded_split(
+    n: int,                    # number of inputs, an integer >= 2
+    test_size: float = 0.3,    # fraction held out, in (0, 1): `round(test_size * n)` inputs, at least 1, at most n - 1
+    seed: int = 0,             # non-negative seed of `numpy.random.default_rng`; same seed, same split
+) -> tuple[np.ndarray, np.ndarray]:  # `(train_idx, test_idx)`: disjoint index arrays that together cover `range(n)`
     "Seeded (train_idx, test_idx) of `n` inputs: `round(test_size * n)` (at least 1) held out, the rest for fitting."
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
         raise ValueError(f"`n` must be an integer number of inputs >= 2 (one to fit, one to test), got {n!r}.")
@@ -146,7 +173,10 @@ def seeded_split(n: int, test_size: float = 0.3, seed: int = 0) -> tuple[np.ndar
     return perm[n_test:], perm[:n_test]
 
 # %% ../nbs/00_core.ipynb #e0e39339
-def atomic_write(path, write) -> Path:
+def atomic_write(
+    path,                  # the file to write (str or Path); its folder must exist; an existing file is replaced
+    write,                 # `write(tmp_path)`: writes the whole content to the temporary `Path` it is given
+) -> Path:                 # `path`, as a `Path`
     "Call `write(tmp_path)` on a temporary file beside `path`, then rename it to `path`; clean errors naming the path."
     path = Path(path)
     if path.is_dir(): raise IsADirectoryError(f"Cannot write {path}: it is a folder; pass a file path.")
@@ -164,12 +194,24 @@ def atomic_write(path, write) -> Path:
     return path
 
 # %% ../nbs/00_core.ipynb #16bfef4e
-def renamed(old: str, new: str, what: str = "argument") -> str:
+def renamed(
+    old: str,              # the old spelling
+    new: str,              # the spelling that replaced it
+    what: str = "argument",  # what was renamed, as the message says it: "argument", "measure", ...
+) -> str:                  # "The {what} `old` was renamed `new` in repsim; use `new` instead."
     "The message for a renamed `what`: '`old` was renamed `new`' with the fix."
     return f"The {what} `{old}` was renamed `{new}` in repsim; use `{new}` instead."
 
-def renamed_args(**old_to_new):
-    "Decorator: calling the function with an old keyword (a key of `old_to_new`) raises a TypeError naming the new."
+def renamed_args(
+    **old_to_new,          # old keyword = new keyword, e.g. `renamed_args(Z1="X")`
+) -> Callable:             # a decorator; the wrapped function keeps its signature, records the map in `.renamed_args`
+    """Decorator: calling the function with an old keyword (a key of `old_to_new`) raises a TypeError naming the new.
+
+    Parameters
+    ----------
+    old_to_new
+        old keyword = new keyword, e.g. `renamed_args(Z1="X")`; the wrapped function's own parameters are the new ones
+    """
     def deco(f):
         @functools.wraps(f)
         def wrapper(*args, **kw):
@@ -187,17 +229,17 @@ INVARIANCES = ("orthogonal", "isotropic_scaling", "translation", "invertible_lin
 @dataclass
 class Measure:
     "A registered representation-similarity measure and its declared properties."
-    name: str
-    fn: Callable
-    kind: str                      # "similarity" or "distance"
-    symmetric: bool
-    invariances: tuple = ()
+    name: str                      # the registry key (`get_measure(name)`), also the `measure` column of `compare`
+    fn: Callable                   # fn(X, Y, **kw) -> value; `register_measure` stores it wrapped to check `min_n`
+    kind: str                      # "similarity" (larger = more alike) or "distance" (0 = identical)
+    symmetric: bool                # whether m(X, Y) == m(Y, X)
+    invariances: tuple = ()        # transformations of one side that leave the value unchanged, from `INVARIANCES`
     identity: float = 1.0          # value of m(X, X)
-    min_n: int = 2
-    layout: str = "any"
+    min_n: int = 2                 # fewest inputs (rows) at which the value means something; fewer are refused
+    layout: str = "any"            # conv-map layout it expects: "flatten", "pixels", "pool"; "any": the caller's
     requires: tuple = ()           # extra context: "labels", "models", "train_split"
-    kwargs: dict = field(default_factory=dict)   # defaults used by compare / the CLI
-    description: str = ""
+    kwargs: dict = field(default_factory=dict)   # keyword defaults of every call (compare, the CLI, `__call__`)
+    description: str = ""          # one line, shown by `list_measures`
     prepare: Callable | None = None              # prepare(X, **kw) -> per-representation state
     prepared: Callable | None = None             # prepared(state_x, state_y, **kw) -> same value as fn(X, Y, **kw)
     defaults: tuple = ()                         # default sets it belongs to: "compare", "cli", "layerid"
@@ -210,7 +252,11 @@ DEFAULT_SETS = ("compare", "cli", "layerid")
 RENAMED_MEASURES = {"td": "td_labels"}          # old registry name -> new
 
 # %% ../nbs/00_core.ipynb #0ee00b48
-def check_min_n(name: str, min_n: int, n: int):
+def check_min_n(
+    name: str,             # the measure's name, as the error calls it
+    min_n: int,            # its declared fewest inputs
+    n: int,                # the number of inputs (rows) given, an integer
+) -> None:
     "Refuse `n` inputs for measure `name` when fewer than its declared `min_n`: the one place this is checked."
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise TypeError(f"`n` must be an integer number of inputs, got {type(n).__name__}.")
@@ -234,9 +280,24 @@ def _with_min_n(f: Callable, name: str, min_n: int) -> Callable:
     checked.measure_name = name
     return checked
 
-def register_measure(name: str, fn: Callable = None, *, kind: str, symmetric: bool, invariances=(), identity=None,
-                     min_n: int = 2, layout: str = "any", requires=(), kwargs=None, description: str = "",
-                     prepare: Callable = None, prepared: Callable = None, defaults=(), prepared_many: Callable = None):
+def register_measure(
+    name: str,                     # the registry key; a name registered before is replaced
+    fn: Callable = None,           # the measure, fn(X, Y, **kw) -> value; None: returns a decorator
+    *,
+    kind: str,                     # "similarity" (larger = more alike) or "distance" (0 = identical)
+    symmetric: bool,               # whether fn(X, Y) == fn(Y, X)
+    invariances=(),                # names from `INVARIANCES` of transformations of one side that keep the value
+    identity=None,                 # value of m(X, X); None: 1.0 for a similarity, 0.0 for a distance
+    min_n: int = 2,                # fewest inputs (rows) at which the value means something, a positive integer
+    layout: str = "any",           # conv-map layout it expects: "flatten", "pixels", "pool"; "any": the caller's
+    requires=(),                   # extra context `compare` must supply, e.g. ("labels",), ("models",)
+    kwargs=None,                   # keyword defaults of every call (compare, the CLI, `Measure.__call__`); None: none
+    description: str = "",         # one line for `list_measures`; "": the first line of `fn`'s docstring
+    prepare: Callable = None,      # prepare(X, **kw) -> state: the per-representation part; only with `prepared`
+    prepared: Callable = None,     # prepared(state_x, state_y, **kw) -> the value `fn` gives; only with `prepare`
+    defaults=(),                   # default sets it belongs to: a name or names from `DEFAULT_SETS`
+    prepared_many: Callable = None,  # prepared_many(states_a, states_b, **kw) -> (La, Lb) tensor; needs `prepared`
+) -> Callable:                     # `fn` wrapped to refuse fewer than `min_n` rows (with fn=None, the decorator)
     """Register `fn` as measure `name` (usable as a decorator); returns `fn` wrapped so that it refuses fewer than
     `min_n` rows (bind the result to the function's name: `f = register_measure("f", f, ...)`)."""
     if kind not in ("similarity", "distance"):
@@ -266,7 +327,9 @@ def register_measure(name: str, fn: Callable = None, *, kind: str, symmetric: bo
         return checked
     return deco(fn) if fn is not None else deco
 
-def get_measure(name) -> Measure:
+def get_measure(
+    name,                  # a registered name (see `list_measures()`), or a `Measure`, passed through
+) -> Measure:              # the registered measure; unknown or renamed names raise a ValueError
     "Look up a registered measure by name (or pass a `Measure` through)."
     if isinstance(name, Measure): return name
     if name in RENAMED_MEASURES and name not in MEASURES:
@@ -276,13 +339,16 @@ def get_measure(name) -> Measure:
                          "Import the module that registers it, or register your own with `register_measure`.")
     return MEASURES[name]
 
-def default_measures(purpose: str) -> list[str]:
+def default_measures(
+    purpose: str,          # "compare" (`compare` with no measures named), "cli" (`repsim compare`) or "layerid"
+) -> list[str]:            # names of the measures registered so far in that set, in registration order
     "Names of the registered measures in the default set `purpose` ('compare', 'cli' or 'layerid'), in order."
     if purpose not in DEFAULT_SETS:
         raise ValueError(f"`purpose` must be one of {DEFAULT_SETS}, got {purpose!r}.")
     return [k for k, m in MEASURES.items() if purpose in m.defaults]
 
-def list_measures() -> pd.DataFrame:
+def list_measures(
+) -> pd.DataFrame:         # one row per registered measure: name, kind, symmetric, invariances, ..., description
     "The registry as a table: one row per measure with its declared properties."
     rows = [dict(name=m.name, kind=m.kind, symmetric=m.symmetric, invariances=", ".join(m.invariances),
                  identity=m.identity, min_n=m.min_n, layout=m.layout, requires=", ".join(m.requires),
@@ -292,14 +358,19 @@ def list_measures() -> pd.DataFrame:
 # %% ../nbs/00_core.ipynb #c0126ea1
 SCALES = ("ci", "reference", "full")
 
-def get_scale(scale: str | None = None) -> str:
+def get_scale(
+    scale: str | None = None,  # "ci", "reference" or "full" (any case); None: `$REPSIM_SCALE`, else "ci"
+) -> str:                  # the scale in lower case, one of `SCALES`
     "The experiment scale in force: `scale` if given, else `$REPSIM_SCALE`, else 'ci'."
     s = (scale or os.environ.get("REPSIM_SCALE") or "ci").lower()
     if s not in SCALES:
         raise ValueError(f"Unknown scale {s!r} (from `scale` or $REPSIM_SCALE); use one of {SCALES}.")
     return s
 
-def scale_config(configs: dict, scale: str | None = None):
+def scale_config(
+    configs: dict,             # scale name -> that scale's configuration (any object)
+    scale: str | None = None,  # the scale, as for `get_scale`; None: the scale in force
+) -> object:                   # `configs[scale]` itself (not a copy); a scale it lacks raises a ValueError
     "An experiment's configuration at `scale` (default: the scale in force) from its dict scale -> configuration."
     s = get_scale(scale)
     if not isinstance(configs, dict):
@@ -309,14 +380,17 @@ def scale_config(configs: dict, scale: str | None = None):
                          f"one of those.")
     return configs[s]
 
-def seed_everything(seed: int) -> torch.Generator:
+def seed_everything(
+    seed: int,             # a non-negative integer; numpy's global RNG gets `seed % 2**32`
+) -> torch.Generator:      # a new CPU generator seeded with `seed`
     "Seed python, numpy and torch; return a torch `Generator` seeded with `seed`."
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"`seed` must be a non-negative integer, got {seed!r}.")
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
     return torch.Generator().manual_seed(int(seed))
 
-def default_device() -> torch.device:
+def default_device(
+) -> torch.device:         # `cuda` when `torch.cuda.is_available()`, else `cpu`
     "CUDA when available, else CPU."
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
@@ -328,7 +402,9 @@ RESULTS_FORMAT = 1
 class StaleResults(RuntimeError):
     "Saved reference results that no longer belong to the chapter's configuration, or whose files changed."
 
-def results_root(root=None) -> Path:
+def results_root(
+    root=None,             # a folder (str or Path); None: `$REPSIM_RESULTS`, else `nbs/results` of the checkout
+) -> Path:                 # the folder, with `~` expanded (not created)
     "Where saved results live: `root`, else `$REPSIM_RESULTS`, else `nbs/results` of the checkout repsim runs from."
     if root is not None: return Path(root).expanduser()
     if os.environ.get("REPSIM_RESULTS"): return Path(os.environ["REPSIM_RESULTS"]).expanduser()
@@ -340,7 +416,9 @@ def _jsonable(o):
     if isinstance(o, Path): return str(o)
     raise TypeError(f"{type(o).__name__} {o!r} is not JSON-serialisable; use numbers, strings, lists and dicts.")
 
-def config_hash(config: dict) -> str:
+def config_hash(
+    config: dict,          # JSON-serialisable: numbers, strings, lists, tuples, dicts (numpy scalars, sets, Paths too)
+) -> str:                  # 16 hex digits; equal for equal content, whatever the key order
     "First 16 hex digits of the SHA-256 of `config`'s canonical JSON (sorted keys; tuples and lists alike)."
     if not isinstance(config, dict): raise TypeError(f"`config` must be a dict, got {type(config).__name__}.")
     return hashlib.sha256(json.dumps(config, sort_keys=True, separators=(",", ":"),
@@ -368,8 +446,15 @@ def _check_names(what, d, kinds):
                             f"{type(v).__name__}.")
     return d
 
-def save_results(chapter: str, config: dict, tables: dict | None = None, figures: dict | None = None,
-                 values: dict | None = None, seconds: float | None = None, root=None) -> Path:
+def save_results(
+    chapter: str,                  # chapter name, e.g. '10_layer_identification': the results folder's name
+    config: dict,                  # the chapter's configuration at this scale (JSON-serialisable), kept with its hash
+    tables: dict | None = None,    # name -> DataFrame, saved as `<name>.csv` (a named or custom index: as columns)
+    figures: dict | None = None,   # name -> matplotlib Figure, saved as `<name>.png`
+    values: dict | None = None,    # name -> JSON-serialisable value, all saved in `values.json`
+    seconds: float | None = None,  # the run's wall time for the provenance (rounded to 0.1 s); None: not recorded
+    root=None,                     # results folder; None: `results_root()`
+) -> Path:                         # the folder written, `<root>/<chapter>`; it replaces earlier results there whole
     "Save a chapter's reference results (tables → CSV, figures → PNG, values → JSON) with their provenance."
     _check_chapter(chapter); h = config_hash(config)
     tables = _check_names("tables", tables, (pd.DataFrame,))
@@ -408,12 +493,12 @@ def save_results(chapter: str, config: dict, tables: dict | None = None, figures
 @dataclass
 class SavedResults:
     "Reference results loaded by `load_results`: tables (DataFrames), values, figure paths and the provenance."
-    chapter: str
-    path: Path
-    provenance: dict
-    tables: dict
-    values: dict
-    figures: dict
+    chapter: str           # the chapter name
+    path: Path             # the folder the results were read from
+    provenance: dict       # `provenance.json`: scale, config and its hash, versions, machine, time, files' SHA-256
+    tables: dict           # name -> DataFrame, read from `<name>.csv`
+    values: dict           # name -> value, from `values.json` ({} when none were saved)
+    figures: dict          # name -> path of `<name>.png` (not loaded)
 
     def __repr__(self):
         p = self.provenance
@@ -423,7 +508,10 @@ class SavedResults:
 
 def _regen(chapter): return f"regenerate them with `bash tools/reference.sh {chapter}`"
 
-def verify_results(chapter: str, root=None) -> dict:
+def verify_results(
+    chapter: str,          # the chapter name
+    root=None,             # results folder; None: `results_root()`
+) -> dict:                 # the parsed `provenance.json`; missing results, changed or extra files raise
     "The provenance of `chapter`'s saved results, after checking that every listed file is present and unchanged."
     _check_chapter(chapter)
     d = results_root(root) / chapter
@@ -446,7 +534,12 @@ def verify_results(chapter: str, root=None) -> dict:
     if extra: raise StaleResults(f"{d} holds files no reference run wrote: {extra}; {_regen(chapter)}.")
     return prov
 
-def load_results(chapter: str, config: dict, scale: str = "reference", root=None) -> SavedResults:
+def load_results(
+    chapter: str,                  # the chapter name
+    config: dict,                  # the chapter's current configuration at `scale`; results of another are stale
+    scale: str = "reference",      # the scale they must have been computed at, as for `get_scale`
+    root=None,                     # results folder; None: `results_root()`
+) -> SavedResults:                 # tables, values, figure paths and provenance; stale or edited results raise
     "Load `chapter`'s saved results, refusing them unless they were computed for `config` at `scale`, unchanged."
     h = config_hash(config); scale = get_scale(scale)
     prov = verify_results(chapter, root)

@@ -29,7 +29,14 @@ from .core import atomic_write, _sha256
 # %% ../nbs/01_data.ipynb #f8f829ea
 class ImageDataset(torch.utils.data.Dataset):
     "An in-memory labelled dataset: `x` float32 (N, C, H, W) or (N, C, L), `y` int64 (N,)."
-    def __init__(self, x, y, name: str = "custom", split: str = "train", classes=None):
+    def __init__(
+        self,
+        x,                      # inputs (N, C, H, W) or (N, C, L), floating point (tensor or array); stored as float32
+        y,                      # integer class indices (N,), one per row of `x`; stored as int64
+        name: str = "custom",   # the dataset's name, shown in its repr and kept by `subset`
+        split: str = "train",   # which split this is ("train", "val", "test" or your own label)
+        classes=None,           # class names, indexed by label; None for "0", "1", ... up to the largest label in `y`
+    ):
         x, y = torch.as_tensor(x), torch.as_tensor(y)
         if not x.is_floating_point():
             raise TypeError(f"`x` must be floating point, got {x.dtype}; scale to [0, 1] floats first.")
@@ -78,7 +85,9 @@ _CLASSES = {
 }
 _VAL_SIZE = {"mnist": 10_000, "fashion_mnist": 10_000, "cifar10": 5_000, "svhn": 5_000}
 
-def data_root(root=None) -> Path:
+def data_root(
+    root=None,    # a folder (str or Path); None for `$REPSIM_DATA`, or `~/.cache/repsim/data` when that is unset
+) -> Path:        # the folder, with `~` expanded (not created)
     "Where downloaded datasets live: `root`, else `$REPSIM_DATA`, else `~/.cache/repsim/data`."
     return Path(root or os.environ.get("REPSIM_DATA") or Path.home() / ".cache" / "repsim" / "data").expanduser()
 
@@ -211,8 +220,14 @@ def _load_splits(name, root, download):
     return {s: (torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y)))
             for s, (x, y) in d.items()}
 
-def load_dataset(name: str, split: str = "train", n: int | None = None, seed: int = 0, root=None,
-                 download=None) -> ImageDataset:
+def load_dataset(
+    name: str,              # one of `DATASETS`: digits, mnist, mnist1d (offline), cifar10, fashion_mnist, svhn
+    split: str = "train",   # "train", "val" or "test" (the splits in the table above)
+    n: int | None = None,   # a random subset of this many examples (at most the split's size); None for all of it
+    seed: int = 0,          # seed of the subset's permutation (used only with `n`; subsets of one seed are nested)
+    root=None,              # folder of downloaded datasets; None for `data_root()` (`$REPSIM_DATA` or ~/.cache)
+    download=None,          # None or True: download when the files are missing; False: never try (fail instead)
+) -> ImageDataset:          # a copy of the examples (editing it leaves the in-process cache intact)
     "Load split `split` of dataset `name` (optionally a seeded random subset of `n` examples) as an `ImageDataset`."
     if name not in DATASETS:
         raise ValueError(f"Unknown dataset {name!r}; valid names: {list(DATASETS)} (offline: "
@@ -231,7 +246,13 @@ def load_dataset(name: str, split: str = "train", n: int | None = None, seed: in
     return ImageDataset(x, y, name, split, _CLASSES[name])
 
 # %% ../nbs/01_data.ipynb #c9435cfa
-def make_loader(ds: ImageDataset, batch_size: int = 128, shuffle: bool = False, seed: int = 0, drop_last: bool = False):
+def make_loader(
+    ds: ImageDataset,         # a dataset with a length whose `ds[list_of_indices]` returns a whole batch
+    batch_size: int = 128,    # examples per batch (positive)
+    shuffle: bool = False,    # a new random order every epoch (from `seed`); False: the dataset's order
+    seed: int = 0,            # seed of the shuffling generator (ignored without `shuffle`)
+    drop_last: bool = False,  # drop the last, smaller batch
+) -> torch.utils.data.DataLoader:  # iterates over `(x, y)` batches; same seed, same order
     "A `DataLoader` over `ds` yielding `(x, y)` batches; the order is a function of `seed` only."
     if not isinstance(ds, torch.utils.data.Dataset) or not hasattr(ds, "__len__"):
         raise TypeError(f"`ds` must be a Dataset with a length (e.g. from `load_dataset`), got {type(ds).__name__}.")
@@ -246,11 +267,11 @@ def make_loader(ds: ImageDataset, batch_size: int = 128, shuffle: bool = False, 
 @dataclass
 class Augmentation:
     "A registered batch augmentation `fn(x, generator) -> x` and its metadata."
-    name: str
-    fn: Callable
-    description: str
-    helps: bool | None
-    image_only: bool = False
+    name: str               # the registry key (`get_augmentation(name)`)
+    fn: Callable            # `fn(x, generator) -> x`, batch-wise; all randomness drawn from `generator`
+    description: str        # one line shown by `list_augmentations`
+    helps: bool | None      # expected effect on digit recognition: True helps, False hurts, None no clear expectation
+    image_only: bool = False  # needs image batches (B, C, H, W); False: also 1-D signals (B, C, L)
 
     def __call__(self, x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         if not isinstance(x, torch.Tensor) or not x.is_floating_point():
@@ -266,7 +287,12 @@ class Augmentation:
 
 AUGMENTATIONS: dict[str, Augmentation] = {}
 
-def register_augmentation(name: str, description: str, helps: bool | None = None, image_only: bool = False):
+def register_augmentation(
+    name: str,                 # registry key; registering an existing name replaces that augmentation
+    description: str,          # one line shown by `list_augmentations`
+    helps: bool | None = None,  # expected effect on digit recognition: True helps, False hurts, None unclear
+    image_only: bool = False,  # the function needs image batches (B, C, H, W), not 1-D signals (B, C, L)
+) -> Callable:                 # the decorator; it registers `fn` and returns it unchanged
     "Decorator: register `fn(x, generator) -> x` as augmentation `name`."
     if helps not in (True, False, None): raise ValueError(f"`helps` must be True, False or None, got {helps!r}.")
     def deco(fn):
@@ -274,7 +300,9 @@ def register_augmentation(name: str, description: str, helps: bool | None = None
         return fn
     return deco
 
-def get_augmentation(name) -> Augmentation:
+def get_augmentation(
+    name,            # a registered name (`list_augmentations()`), or an `Augmentation`, returned as it is
+) -> Augmentation:   # callable as `aug(x, generator)`; it checks its inputs, then applies the function
     "Look up a registered augmentation by name (or pass an `Augmentation` through)."
     if isinstance(name, Augmentation): return name
     if name not in AUGMENTATIONS:
@@ -282,7 +310,7 @@ def get_augmentation(name) -> Augmentation:
                          f"`register_augmentation`.")
     return AUGMENTATIONS[name]
 
-def list_augmentations() -> pd.DataFrame:
+def list_augmentations() -> pd.DataFrame:  # one row per augmentation: `name`, `helps`, `inputs`, `description`
     "The registry as a table: name, expected effect on digits, input kinds, description."
     return pd.DataFrame([dict(name=a.name, helps=a.helps, inputs="images" if a.image_only else "images, 1-D",
                               description=a.description) for a in AUGMENTATIONS.values()])
@@ -367,7 +395,13 @@ def _aug_rot180(x, g): return _half(x, g, lambda t: t.flip(-1, -2))
 def _aug_invert(x, g): return _half(x, g, lambda t: 1 - t)
 
 # %% ../nbs/01_data.ipynb #0b188bd5
-def mixup(x: torch.Tensor, y: torch.Tensor, alpha: float, generator: torch.Generator, num_classes: int):
+def mixup(
+    x: torch.Tensor,               # a batch of inputs (B, ...)
+    y: torch.Tensor,               # integer class indices (B,)
+    alpha: float,                  # the Beta(α, α) parameter of the mixing weight λ (positive)
+    generator: torch.Generator,    # source of λ and of the pairing permutation
+    num_classes: int,              # length of the one-hot label vectors
+) -> tuple:                        # `(x_mixed, y_soft)`: shape of `x`, and (B, num_classes) rows summing to 1
     "Mix a batch with a permutation of itself: returns `(x_mixed, y_soft)` with `y_soft` (B, num_classes)."
     if not (isinstance(alpha, (int, float)) and alpha > 0):
         raise ValueError(f"`alpha` must be a positive number (Beta(α, α) parameter), got {alpha!r}.")

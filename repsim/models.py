@@ -24,7 +24,15 @@ import pandas as pd
 # %% ../nbs/02_models.ipynb #ff9c3ccf
 class ConvBNReLU(nn.Module):
     "conv (k×k) → batch norm → ReLU; with `bn=False` the conv has a bias and there is no norm."
-    def __init__(self, cin: int, cout: int, k: int = 3, stride: int = 1, padding: int | None = None, bn: bool = True):
+    def __init__(
+        self,
+        cin: int,                    # input channels
+        cout: int,                   # output channels
+        k: int = 3,                  # kernel size (k×k)
+        stride: int = 1,             # convolution stride
+        padding: int | None = None,  # zero padding on each side; None for `k // 2` (keeps the size at stride 1)
+        bn: bool = True,             # batch norm after the conv; False: no norm, and the conv has a bias
+    ):
         super().__init__()
         self.conv = nn.Conv2d(cin, cout, k, stride, k // 2 if padding is None else padding, bias=not bn)
         self.bn = nn.BatchNorm2d(cout) if bn else nn.Identity()
@@ -33,14 +41,24 @@ class ConvBNReLU(nn.Module):
 
 class LinearReLU(nn.Module):
     "fully connected layer → ReLU."
-    def __init__(self, fin: int, fout: int):
+    def __init__(
+        self,
+        fin: int,   # input features
+        fout: int,  # output features
+    ):
         super().__init__(); self.fc, self.relu = nn.Linear(fin, fout), nn.ReLU()
     def forward(self, x): return self.relu(self.fc(x))
 
 class BasicBlock(nn.Module):
     """Two 3×3 ConvBN layers; `residual=True` adds the shortcut (identity, or 1×1 conv + BN when the shape changes)
     before the last ReLU."""
-    def __init__(self, cin: int, cout: int, stride: int = 1, residual: bool = True):
+    def __init__(
+        self,
+        cin: int,               # input channels
+        cout: int,              # output channels (of both convs)
+        stride: int = 1,        # stride of the first conv (and of the projection shortcut); 2 halves the map
+        residual: bool = True,  # add the shortcut before the last ReLU; False: a plain block without skip
+    ):
         super().__init__()
         self.conv1, self.bn1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout)
         self.conv2, self.bn2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout)
@@ -52,7 +70,7 @@ class BasicBlock(nn.Module):
         out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
         return self.relu(out + self.shortcut(x) if self.residual else out)
 
-def global_pool() -> nn.Sequential:
+def global_pool() -> nn.Sequential:  # `AdaptiveAvgPool2d(1)` then `Flatten`: (B, C, H, W) -> (B, C)
     "Global average pooling to a flat (B, C) vector: the `pool` layer of every CNN."
     return nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
 
@@ -60,20 +78,32 @@ def global_pool() -> nn.Sequential:
 @dataclass
 class ModelSpec:
     "A registered architecture: its builder and a one-line description."
-    name: str
-    builder: Callable
-    description: str
-    defaults: dict
+    name: str            # the registry key, as passed to `make_model`
+    builder: Callable    # `builder(in_shape, num_classes, **kw) -> (nn.Sequential, layer_names)`
+    description: str     # one line shown by `list_models`
+    defaults: dict       # keyword arguments `make_model` passes to the builder unless the caller overrides them
 
 MODELS: dict[str, ModelSpec] = {}
 
-def register_model(name: str, description: str, **defaults):
-    "Decorator: register `builder(in_shape, num_classes, **kw) -> (nn.Sequential, layer_names)` as model `name`."
+def register_model(
+    name: str,         # registry key; registering an existing name replaces that model
+    description: str,  # one line shown by `list_models`
+    **defaults,        # keyword arguments passed to the builder unless `make_model`'s caller overrides them
+) -> Callable:         # the decorator; it registers the builder and returns it unchanged
+    """Decorator: register `builder(in_shape, num_classes, **kw) -> (nn.Sequential, layer_names)` as model `name`.
+
+    Parameters
+    ----------
+    defaults
+        keyword arguments passed to the builder unless `make_model`'s caller overrides them
+    """
     def deco(fn):
         MODELS[name] = ModelSpec(name, fn, description, dict(defaults)); return fn
     return deco
 
-def spec_kwargs(spec) -> list[str]:
+def spec_kwargs(
+    spec,         # a registered model's name or its `ModelSpec`
+) -> list[str]:   # the builder's parameter names other than `in_shape` and `num_classes`, in order
     "The keyword arguments a registered model's builder accepts (besides `in_shape`, `num_classes`)."
     if isinstance(spec, str) and spec in MODELS: spec = MODELS[spec]
     if not isinstance(spec, ModelSpec):
@@ -82,8 +112,21 @@ def spec_kwargs(spec) -> list[str]:
     ps = inspect.signature(spec.builder).parameters
     return [p for p in ps if p not in ("in_shape", "num_classes")]
 
-def make_model(name: str, in_shape=(1, 28, 28), num_classes: int = 10, seed: int | None = None, **kw) -> nn.Module:
-    "Build registered model `name` for inputs of shape `in_shape` (without batch axis) and `num_classes` outputs."
+def make_model(
+    name: str,                # a registered model (`list_models()`)
+    in_shape=(1, 28, 28),     # input shape without the batch axis: (C, H, W) for the CNNs; any shape for `mlp`
+    num_classes: int = 10,    # number of outputs of the `logits` layer
+    seed: int | None = None,  # initialise the weights from this seed (the global RNG is untouched); None: global RNG
+    **kw,                     # the builder's own arguments (`width`, `hidden`, `depth`, `bn`: see `list_models()`)
+) -> nn.Module:               # an `nn.Sequential` in train mode, with `layer_names`, `arch`, `in_shape` attributes
+    """Build registered model `name` for inputs of shape `in_shape` (without batch axis) and `num_classes` outputs.
+    The model also carries `num_classes` and `model_kwargs` (the builder arguments used, defaults included).
+
+    Parameters
+    ----------
+    kw
+        the builder's own arguments (`width`, `hidden`, `depth`, `bn`: see `list_models()`); others raise TypeError
+    """
     if name not in MODELS:
         raise ValueError(f"Unknown model {name!r}; registered models: {sorted(MODELS)}. Register your own with "
                          "`register_model`.")
@@ -115,7 +158,7 @@ def make_model(name: str, in_shape=(1, 28, 28), num_classes: int = 10, seed: int
         raise RuntimeError(f"Model {name!r} produced shape {tuple(out.shape)} instead of (1, {num_classes}).")
     return net
 
-def list_models() -> pd.DataFrame:
+def list_models() -> pd.DataFrame:  # one row per model: `name`, `description`, `kwargs` (with their defaults)
     "The registry as a table: name, description, keyword arguments and their defaults."
     rows = []
     for s in MODELS.values():

@@ -35,26 +35,26 @@ SCHEDULES = ("constant", "step", "cosine")
 @dataclass
 class TrainConfig:
     "Everything that determines a training run; `key()` names its cache entry."
-    dataset: str = "mnist"
-    n_train: int | None = None
-    model: str = "tiny10"
-    model_kwargs: dict = field(default_factory=dict)
-    augment: tuple = ()
-    mixup: float = 0.0
-    seed: int = 0
-    data_seed: int = 0
-    epochs: int = 2
-    batch_size: int = 128
-    optimizer: str = "sgd"
-    lr: float = 0.05
-    momentum: float = 0.9
-    weight_decay: float = 5e-4
-    schedule: str = "constant"
-    milestones: tuple = ()
-    gamma: float = 0.1
-    label_smoothing: float = 0.0
-    bn_recalibrate: bool = True
-    device: str = "cpu"
+    dataset: str = "mnist"          # one of `repsim.data.DATASETS`; training uses its train split, scores val and test
+    n_train: int | None = None      # a random subset of the training split of this size (from `data_seed`); None: all
+    model: str = "tiny10"           # a registered model (`repsim.models.list_models()`)
+    model_kwargs: dict = field(default_factory=dict)  # the model builder's arguments, e.g. {"width": 0.5}; JSON-able
+    augment: tuple = ()             # augmentation names (`list_augmentations()`), applied in order to every batch
+    mixup: float = 0.0              # mixup's Beta(α, α) parameter α, applied after `augment`; 0 turns mixup off
+    seed: int = 0                   # drives the initialisation, the data order and the augmentation draws (>= 0)
+    data_seed: int = 0              # picks the `n_train` subset, so runs that differ only in `seed` share it (>= 0)
+    epochs: int = 2                 # passes over the training set (>= 1)
+    batch_size: int = 128           # examples per optimiser step (>= 1); also the batch of BN recalibration
+    optimizer: str = "sgd"          # "sgd" (with `momentum`) or "adam"
+    lr: float = 0.05                # initial learning rate (> 0); `schedule` scales it between epochs
+    momentum: float = 0.9           # SGD momentum (>= 0); Adam ignores it
+    weight_decay: float = 5e-4      # L2 penalty passed to the optimiser (>= 0)
+    schedule: str = "constant"      # "constant", "step" (× `gamma` at each milestone) or "cosine" (annealed to 0)
+    milestones: tuple = ()          # for "step": epochs in 1..`epochs` after which the learning rate is × `gamma`
+    gamma: float = 0.1              # the step schedule's factor (> 0)
+    label_smoothing: float = 0.0    # cross-entropy label smoothing in [0, 1)
+    bn_recalibrate: bool = True     # recompute BatchNorm statistics on the un-augmented training set after training
+    device: str = "cpu"             # torch device to train on: "cpu", or "cuda" (seeded, but not bit-identical)
 
     def __post_init__(self):
         def need(ok, msg):
@@ -107,13 +107,18 @@ class TrainConfig:
         return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
 
 # %% ../nbs/03_training.ipynb #64f30731
-def cache_dir(path=None) -> Path:
+def cache_dir(
+    path=None,   # a folder (str or Path); None for `$REPSIM_CACHE`, or `~/.cache/repsim` when that is unset
+) -> Path:       # the cache root, with `~` expanded (not created)
     "The cache root: `path` if given, else `$REPSIM_CACHE`, else `~/.cache/repsim`."
     return Path(path or os.environ.get("REPSIM_CACHE") or Path.home() / ".cache" / "repsim").expanduser()
 
 _cache_root = cache_dir
 
-def checkpoint_paths(cfg: TrainConfig, cache_dir=None) -> tuple[Path, Path]:
+def checkpoint_paths(
+    cfg: TrainConfig,         # the run
+    cache_dir=None,           # the cache root; None for `cache_dir()` (`$REPSIM_CACHE` or ~/.cache/repsim)
+) -> tuple[Path, Path]:       # (final, partial): `<cache>/checkpoints/<key>.pt` and `<key>.partial.pt`
     "The (final, partial) checkpoint paths of `cfg`."
     if not isinstance(cfg, TrainConfig): raise TypeError(f"`cfg` must be a TrainConfig, got {type(cfg).__name__}.")
     d = _cache_root(cache_dir) / "checkpoints"; k = cfg.key()
@@ -126,7 +131,9 @@ def _atomic_save(obj, path: Path):
     buf = io.BytesIO(); torch.save(obj, buf)          # serialised first: a full disk then fails as an OSError
     atomic_write(path, lambda t: t.write_bytes(buf.getbuffer()))
 
-def state_hash(state: dict) -> str:
+def state_hash(
+    state: dict,   # a state dict (name -> tensor), e.g. `model.state_dict()`; tensors on any device
+) -> str:          # the SHA-256 as 64 hex digits; equal only for bit-identical tensors under the same names
     "SHA-256 of a state dict: every tensor's name, dtype, shape and bytes, in name order."
     if not (isinstance(state, dict) and all(isinstance(v, torch.Tensor) for v in state.values())):
         raise TypeError(f"`state` must be a state dict (name -> tensor), e.g. `model.state_dict()`; got "
@@ -172,7 +179,11 @@ def _training_lock(path: Path, progress: bool):
         finally: fcntl.flock(f, fcntl.LOCK_UN)
 
 # %% ../nbs/03_training.ipynb #d87faa9f
-def evaluate(model: nn.Module, data, batch_size: int = 512) -> float:
+def evaluate(
+    model: nn.Module,       # a classifier returning (B, num_classes) logits; its train/eval mode is restored after
+    data,                   # labelled inputs: an ImageDataset, an (x, y) pair, a Dataset of (x, y) or a DataLoader
+    batch_size: int = 512,  # inputs per forward pass (a DataLoader keeps its own batches)
+) -> float:                 # the fraction of examples whose arg-max logit is the label, in [0, 1]
     "Top-1 accuracy of `model` on labelled `data` (ImageDataset, (x, y) pair, Dataset or DataLoader), in eval mode."
     dev, was, correct, n = model_device(model), model.training, 0, 0
     model.eval()
@@ -210,9 +221,20 @@ def _load_final(cfg: TrainConfig, path: Path) -> nn.Module | None:
     return model
 
 # %% ../nbs/03_training.ipynb #8edd9433
-def train_epoch(model: nn.Module, optimizer, x: torch.Tensor, y: torch.Tensor, batch_size: int,
-                g_order: torch.Generator, augs=(), g_aug: torch.Generator | None = None, mixup_alpha: float = 0.0,
-                num_classes: int | None = None, label_smoothing: float = 0.0, on_batch=None) -> dict:
+def train_epoch(
+    model: nn.Module,                    # the network, set to train mode here
+    optimizer,                           # a `torch.optim` optimiser over `model`'s parameters, stepped once a batch
+    x: torch.Tensor,                     # all training inputs (N, ...), on the model's device
+    y: torch.Tensor,                     # their integer labels (N,), on the same device
+    batch_size: int,                     # examples per step; the last batch may be smaller
+    g_order: torch.Generator,            # CPU generator of the epoch's random order
+    augs=(),                             # callables `aug(x_batch, g_aug) -> x_batch` (e.g. `Augmentation`s), in order
+    g_aug: torch.Generator | None = None,  # CPU generator of the augmentation and mixup draws; needed with either
+    mixup_alpha: float = 0.0,            # mixup's Beta(α, α) parameter; 0 turns mixup off
+    num_classes: int | None = None,      # number of classes (needed only with mixup, for the one-hot targets)
+    label_smoothing: float = 0.0,        # cross-entropy label smoothing in [0, 1)
+    on_batch=None,                       # called as `on_batch(loss)` with each batch's loss (a float) after its step
+) -> dict:                               # {"loss": mean training loss, "acc": accuracy}, over the batches as trained
     "One epoch of minibatch training of `model` on `(x, y)`: returns the mean loss and accuracy of the trained batches."
     if len(x) != len(y): raise ValueError(f"`x` and `y` have different lengths ({len(x)} and {len(y)}).")
     if len(x) == 0: raise ValueError("`x` is empty; an epoch needs at least one example.")
@@ -249,8 +271,13 @@ def _one_thread():
     try: yield
     finally: torch.set_num_threads(before)
 
-def train(cfg: TrainConfig, cache_dir=None, progress: bool = True, force: bool = False,
-          stop_after_epochs: int | None = None) -> nn.Module:
+def train(
+    cfg: TrainConfig,                      # the run; its `key()` names the cache entry
+    cache_dir=None,                        # the cache root; None for `cache_dir()` (`$REPSIM_CACHE` or ~/.cache/repsim)
+    progress: bool = True,                 # show a progress bar (and a note while waiting for another process)
+    force: bool = False,                   # delete this run's checkpoints and train from scratch
+    stop_after_epochs: int | None = None,  # end this call after that many epochs (a later call resumes); None: all
+) -> nn.Module:                            # the network in eval mode, its training record in `model.record`
     "Train `cfg` (or load it from the cache); checkpoint every epoch, resume a partial run; return it in eval mode."
     if not isinstance(cfg, TrainConfig): raise TypeError(f"`cfg` must be a TrainConfig, got {type(cfg).__name__}.")
     final, partial = checkpoint_paths(cfg, cache_dir)
@@ -349,7 +376,13 @@ def _train_in_worker(job) -> str:
     train(cfg, cache_dir=cache_dir, progress=False, force=force)
     return cfg.key()
 
-def train_zoo(configs, cache_dir=None, progress: bool = True, force: bool = False, workers: int | None = None) -> list:
+def train_zoo(
+    configs,                    # an iterable of `TrainConfig`s
+    cache_dir=None,             # the cache root; None for `cache_dir()` (`$REPSIM_CACHE` or ~/.cache/repsim)
+    progress: bool = True,      # print each config's status (cached, resuming, training) and its progress bar
+    force: bool = False,        # retrain every config even when it is cached
+    workers: int | None = None,  # processes training the uncached CPU configs in parallel; None: $REPSIM_WORKERS or 1
+) -> list:                      # the trained models (eval mode, with `record`), in the order of `configs`
     "Train (or load from the cache) every config in `configs`; returns the models in the same order."
     configs = list(configs); out = []
     todo = [c for c in configs if force or not checkpoint_paths(c, cache_dir)[0].exists()]
@@ -383,15 +416,29 @@ ZOO_RECIPES = {
 ZOO_SEEDS = (0, 1, 2, 3, 4)
 ZOO_RECIPE_SEEDS = {(m, "mnist"): (0, 1, 2) for m in ("vgg11", "plain20", "resnet20")}
 
-def zoo_seeds(model: str = "tiny10", dataset: str = "mnist") -> tuple:
+def zoo_seeds(
+    model: str = "tiny10",    # a model with a reference recipe (a key of `ZOO_RECIPES`)
+    dataset: str = "mnist",   # the recipe's dataset
+) -> tuple:                   # the seeds, e.g. (0, 1, 2, 3, 4)
     "The seeds the reference zoo trains for (`model`, `dataset`): `ZOO_SEEDS` unless the recipe names fewer."
     if (model, dataset) not in ZOO_RECIPES:
         raise ValueError(f"No reference recipe for model {model!r} on {dataset!r}; recipes exist for "
                          f"{sorted(ZOO_RECIPES)}.")
     return ZOO_RECIPE_SEEDS.get((model, dataset), ZOO_SEEDS)
 
-def zoo_config(model: str = "tiny10", dataset: str = "mnist", seed: int = 0, **overrides) -> TrainConfig:
-    "The reference-zoo recipe for (`model`, `dataset`) and `seed`, as a `TrainConfig`; `overrides` replace fields."
+def zoo_config(
+    model: str = "tiny10",    # a model with a reference recipe (a key of `ZOO_RECIPES`)
+    dataset: str = "mnist",   # the recipe's dataset
+    seed: int = 0,            # the run's `seed` (any; the reference zoo trains `zoo_seeds(model, dataset)`)
+    **overrides,              # `TrainConfig` fields that replace the recipe's, e.g. epochs=2
+) -> TrainConfig:             # the recipe as a config; without overrides, the same cache key in every chapter
+    """The reference-zoo recipe for (`model`, `dataset`) and `seed`, as a `TrainConfig`; `overrides` replace fields.
+
+    Parameters
+    ----------
+    overrides
+        `TrainConfig` fields that replace the recipe's, e.g. epochs=2; other names raise ValueError
+    """
     if (model, dataset) not in ZOO_RECIPES:
         raise ValueError(f"No reference recipe for model {model!r} on {dataset!r}; recipes exist for "
                          f"{sorted(ZOO_RECIPES)}. Build a TrainConfig yourself, or add a recipe to ZOO_RECIPES.")

@@ -35,7 +35,7 @@ PUBLIC = _public()
 def _missing(f) -> list:
     try: sig = inspect.signature(f)
     except (TypeError, ValueError): return []
-    d = docments(f, full=True)
+    d = docments(f, full=True, args_kwargs=True)
     miss = [p for p in sig.parameters if p not in SKIP_PARAMS and not (d.get(p) or {}).get("docment")]
     if inspect.isfunction(f) and sig.return_annotation not in (None, "None"):
         if not (d.get("return") or {}).get("docment"): miss.append("return")
