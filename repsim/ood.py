@@ -30,7 +30,9 @@ def _features(acts, layout):
 
 class MahalanobisDetector:
     "Class-conditional Gaussians with a shared covariance (Lee et al. 2018); `score` = min-class Mahalanobis distance²."
-    def __init__(self, layout: str = "pool", ridge: float = 1e-6):
+    def __init__(self, layout: str = "pool", # 'pool' (conv maps averaged over positions) or 'flatten'; (n, p) as is
+                 ridge: float = 1e-6, # λ: added to the covariance's diagonal, times its mean variance
+                ):
         _features(torch.zeros(1, 1), layout)
         self.layout, self.ridge = layout, float(ridge)
 
@@ -38,7 +40,9 @@ class MahalanobisDetector:
         "The (n, p) float64 feature matrix of activations `acts` by the detector's `layout`."
         return _features(acts, self.layout)
 
-    def fit(self, acts, labels):
+    def fit(self, acts, # in-distribution activations, (n, p) or conv maps (n, C, *spatial)
+            labels, # (n,) integer class labels of `acts`
+           ):
         "Fit class means and the shared covariance on in-distribution activations `acts` with integer `labels`."
         X = self.features(acts)
         y = torch.as_tensor(labels).to(X.device).long().reshape(-1)
@@ -57,7 +61,8 @@ class MahalanobisDetector:
         self._wmeans = self.means @ self._whiten
         return self
 
-    def score(self, acts) -> torch.Tensor:
+    def score(self, acts, # activations to score, shaped as the fitted ones
+             ) -> torch.Tensor: # (n,) float64 scores, larger is more out-of-distribution
         "Out-of-distribution score of each activation: squared Mahalanobis distance to the nearest class mean."
         if not hasattr(self, "_whiten"): raise ValueError("Call `.fit(acts, labels)` before `.score`.")
         X = self.features(acts).to(self._whiten.device)
@@ -77,7 +82,9 @@ def _scores(s, name):
     if not np.isfinite(v).all(): raise ValueError(f"`{name}` contains NaN or Inf scores; AUROC needs finite scores.")
     return v
 
-def auroc(scores_in, scores_out) -> float:
+def auroc(scores_in, # scores of genuine (in-distribution) activations, the negatives: array, tensor or list
+          scores_out, # scores of the other activations, the positives; both sides finite and non-empty
+         ) -> float: # AUROC in [0, 1]: 0.5 indistinguishable, 1 every positive scores above every negative
     "AUROC of telling `scores_out` (positives) from `scores_in` (negatives) by larger score; ties count half."
     a, b = _scores(scores_in, "scores_in"), _scores(scores_out, "scores_out")
     from sklearn.metrics import roc_auc_score     # imported here: scikit-learn costs ~0.6 s at `import repsim`

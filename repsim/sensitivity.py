@@ -35,11 +35,19 @@ from .core import as_matrix, check_labels, get_measure, seeded_split, MEASURES, 
 from .activations import get_layer
 
 # %% ../nbs/50_sensitivity.ipynb #83c766f0
-class PCBasis(NamedTuple):
-    "Principal axes of a representation: the mean (p,), the axes (p, r) by decreasing variance, their variances (r,)."
+class _PCBasis(NamedTuple):
     mean: torch.Tensor
     axes: torch.Tensor
     variances: torch.Tensor
+
+class PCBasis(_PCBasis):
+    "Principal axes of a representation: the mean (p,), the axes (p, r) by decreasing variance, their variances (r,)."
+    __slots__ = ()
+    def __init__(self,                      # a named tuple (mean, axes, variances); this only documents its fields
+                 mean: torch.Tensor,        # (p,) column means of the representation
+                 axes: torch.Tensor,        # (p, r) orthonormal principal axes as columns, by decreasing variance
+                 variances: torch.Tensor,   # (r,) variance along each axis (squared singular value / (n - 1))
+                ) -> None: pass
 
 def pc_basis(
     X,                    # (n, p) representation (array or tensor), n >= 2
@@ -415,7 +423,7 @@ def plot_sensitivity(
     sens: pd.DataFrame,                # `sensitivity`
     measures=("linear_cka", "pwcca", "procrustes_distance", "td_ridge_random", "max_match"),   # one panel each
     title: str = "",                   # figure title
-):                                     # the matplotlib Figure
+) -> plt.Figure:                       # the matplotlib Figure
     "Distance against functional change, one panel per measure, top / bottom deletions and k = 0 marked apart."
     _need_table(sens, "sens", SENS_COLUMNS, "sensitivity")
     ms = [m for m in measures if m in set(sens.measure)]
@@ -436,7 +444,7 @@ def plot_ranking(
     table: pd.DataFrame,                                  # `rank_table`
     scores=("rho_top", "rho_bottom", "rho_all", "auroc"), # columns to plot, one panel each
     title: str = "",                                      # figure title
-):                                                        # the matplotlib Figure
+) -> plt.Figure:                                          # the matplotlib Figure
     "Each measure's score with its interval, one panel per score, measures in the table's order (best first)."
     _need_table(table, "table", {"measure"}, "rank_table")
     scores = [s for s in scores if s in table]

@@ -34,7 +34,11 @@ def _shape_str(s): return "(" + ", ".join(str(int(v)) for v in s) + ")"
 
 class StitchingLayer(nn.Module):
     "Affine map from `in_shape` to `out_shape` (per-input shapes): resize + 1×1 conv for maps, linear for flat vectors."
-    def __init__(self, in_shape, out_shape, seed: int | None = None):
+    def __init__(self,
+                 in_shape,                # shape of one input X, no batch dim: (C, H, W), (C, L) or (p,)
+                 out_shape,               # shape of one output, that of Y: the same kind (spatial size may differ)
+                 seed: int | None = None, # seed of the random init (uniform ±1/√C_in); None: torch's global RNG
+                ):
         super().__init__()
         in_shape, out_shape = tuple(int(s) for s in in_shape), tuple(int(s) for s in out_shape)
         if len(in_shape) != len(out_shape) or len(in_shape) not in (1, 2, 3):
@@ -104,7 +108,13 @@ _RENAMED_ATTRS = dict(front="model_a", end="model_b", front_layer="layer_a", end
 class StitchedModel(nn.Module):
     "`model_b` with the output of `layer_b` replaced by `stitch_layer` applied to the output of `layer_a` of `model_a`."
     @renamed_args(front="model_a", end="model_b", front_layer="layer_a", end_layer="layer_b", stitch="stitch_layer")
-    def __init__(self, model_a: nn.Module, model_b: nn.Module, layer_a: str, layer_b: str, stitch_layer: nn.Module):
+    def __init__(self,
+                 model_a: nn.Module,      # front network: supplies X, the output of `layer_a` (run frozen)
+                 model_b: nn.Module,      # end network: runs on from `layer_b` (run frozen; may be `model_a`)
+                 layer_a: str,            # layer of `model_a`, as named in `named_modules()`
+                 layer_b: str,            # layer of `model_b` whose output T(X) replaces; called once per forward
+                 stitch_layer: nn.Module, # the map T of X to Y's shape (a `StitchingLayer`): the only part that learns
+                ):
         super().__init__()
         get_layer(model_a, layer_a, "layer_a"); get_layer(model_b, layer_b, "layer_b")
         if not isinstance(stitch_layer, nn.Module):
@@ -158,11 +168,18 @@ class StitchedModel(nn.Module):
 # %% ../nbs/40_stitching.ipynb #da7bb503
 class DirectMatch(tuple):
     "The (W, b) of a direct-matching fit; `rank`, `rcond`, `n_rows`, `singular_values` report its conditioning."
-    def __new__(cls, W, b, rank, rcond, n_rows, singular_values):
-        self = super().__new__(cls, (W, b))
+    def __new__(cls, W, b, rank, rcond, n_rows, singular_values): return super().__new__(cls, (W, b))
+
+    def __init__(self,
+                 W,               # (C_in, C_out) float64 matrix of the map a ↦ a·W + b
+                 b,               # (C_out,) float64 bias
+                 rank,            # directions of the centred X rows kept: singular values above rcond × the largest
+                 rcond,           # the rank tolerance used
+                 n_rows,          # rows fitted: inputs × positions per input
+                 singular_values, # singular values of the centred X rows, largest first
+                ):
         self.W, self.b, self.rank, self.rcond, self.n_rows = W, b, int(rank), float(rcond), int(n_rows)
         self.singular_values = singular_values
-        return self
 
     def __repr__(self):
         return (f"DirectMatch(W: {tuple(self.W.shape)}, b: {tuple(self.b.shape)}, rank {self.rank}/{self.W.shape[0]} "
@@ -184,7 +201,11 @@ def _as_act(A, name):
     return A
 
 @renamed_args(A="X", B="Y")
-def pixel_rows(X, Y, names=("X", "Y")):
+def pixel_rows(
+    X,                  # activations (n, p), (n, C, L) or (n, C, H, W), numpy or torch
+    Y,                  # activations of the same n inputs, the same kind of shape as `X`
+    names=("X", "Y"),   # how error messages name `X` and `Y`
+) -> tuple:             # (X_rows, Y_rows, positions per input): float64 (n·H·W, C_x) and (n·H·W, C_y), and H·W
     "Resize conv map `X` to `Y`'s spatial size (as the stitching layer does); return (X_rows, Y_rows, positions/input)."
     X, Y = _as_act(X, names[0]), _as_act(Y, names[1])
     Y = Y.to(X.device)
@@ -221,7 +242,11 @@ def _check_rcond(rcond) -> float:
     return float(rcond)
 
 @renamed_args(A="X", B="Y")
-def direct_matching(X, Y, rcond: float = 1e-10) -> DirectMatch:
+def direct_matching(
+    X,                     # activations of `layer_a`: (n, p), (n, C, L) or (n, C, H, W), numpy or torch
+    Y,                     # activations of `layer_b` on the same inputs, the same kind of shape
+    rcond: float = 1e-10,  # rank tolerance in [0, 1): singular values below rcond × the largest are dropped
+) -> DirectMatch:          # (W, b) with `rank`, `rcond`, `n_rows` and `singular_values`
     "Least-squares affine map (W, b) with X·W + b ≈ Y, per pixel for conv maps (X resized to Y's H×W)."
     rcond = _check_rcond(rcond)
     X2, Y2, per = pixel_rows(X, Y)
@@ -246,7 +271,8 @@ def _solve(Sxx, Sxy, mean_x, mean_y, n_rows, rcond):
 
 class DirectMatchAccumulator:
     "Streaming direct matching: accumulate centred normal equations over batches (`update`), solve once (`compute`)."
-    def __init__(self, rcond: float = 1e-7):
+    def __init__(self, rcond: float = 1e-7, # rank tolerance in [0, 1) on the singular values of the centred X rows
+                ):
         self.rcond, self.n = _check_rcond(rcond), 0
         self.mean_x = self.mean_y = self.Sxx = self.Sxy = None
         self.per_input, self.synced = 1, False
@@ -327,11 +353,11 @@ def _check_stitched(stitched):
 @dataclass(frozen=True)
 class DirectFit:
     "Direct matching: the stitching layer is the least-squares affine map from X to Y, on `k` inputs or streamed."
-    k: int = 100
-    stream: bool = False
-    rcond: float | None = None
-    batch_size: int = 256
-    seed: int = 0
+    k: int = 100                # inputs drawn at random from `data` (the paper's K = 100); ignored when streaming
+    stream: bool = False        # True: stream over all of `data`, in order, instead of drawing `k` inputs
+    rcond: float | None = None  # rank tolerance in [0, 1) of `DirectMatchAccumulator`; None: its default 1e-7
+    batch_size: int = 256       # inputs per forward pass
+    seed: int = 0               # seed of the draw of the `k` inputs (>= 0)
 
     def __post_init__(self):
         _need_int(self.k, "k", 1); _need_int(self.batch_size, "batch_size", 1); _need_int(self.seed, "seed", 0)
@@ -364,16 +390,16 @@ class DirectFit:
 @dataclass(frozen=True)
 class TaskLossFit:
     "Task-loss matching: train the stitching layer on the task's cross-entropy through the frozen `model_b` (Adam)."
-    epochs: int = 30
-    lr: float = 1e-3
-    weight_decay: float = 1e-5
-    batch_size: int = 256
-    init: str = "random"
-    augment: object = None
-    seed: int = 0
-    progress: bool = False
-    direct: DirectFit = DirectFit()
-    tol: float | None = None
+    epochs: int = 30                 # training epochs (the paper's 30); with `tol`, the most that run
+    lr: float = 1e-3                 # Adam's learning rate
+    weight_decay: float = 1e-5       # Adam's weight decay (L2 term)
+    batch_size: int = 256            # inputs per training step
+    init: str = "random"             # 'random': a random layer drawn with `seed`; 'direct': the `direct` solution
+    augment: object = None           # None, a name in `AUGMENTATIONS`, a function (x, generator) -> x, or a sequence
+    seed: int = 0                    # seeds the random init and the one generator of batch order and augmentation
+    progress: bool = False           # print each epoch's mean loss and accuracy
+    direct: DirectFit = DirectFit()  # the direct-matching fit that init='direct' starts from
+    tol: float | None = None         # None: run all `epochs`; in (0, 1): stop at the first epoch `converged` at tol
 
     def __post_init__(self):
         _need_int(self.epochs, "epochs", 1); _need_int(self.batch_size, "batch_size", 1)
@@ -439,8 +465,14 @@ _FIT_OPTIONS = {**{k: f"fit=DirectFit({k}=...)" for k in ("k", "stream", "rcond"
                 **{k: f"fit=DirectFit({k}=...) or fit=TaskLossFit({k}=...)" for k in ("batch_size", "seed")}}
 
 @renamed_args(front="model_a", end="model_b", front_layer="layer_a", end_layer="layer_b", method="fit", **_FIT_OPTIONS)
-def stitch(model_a: nn.Module, model_b: nn.Module, layer_a: str, layer_b: str, data,
-           fit: DirectFit | TaskLossFit = DirectFit()) -> StitchedModel:
+def stitch(
+    model_a: nn.Module,                      # front network: supplies the output X of `layer_a`
+    model_b: nn.Module,                      # end network: runs on from `layer_b` (may be `model_a`)
+    layer_a: str,                            # layer of `model_a`, as named in `named_modules()`
+    layer_b: str,                            # layer of `model_b` whose output the stitched X replaces
+    data,                                    # training set in any form the activations chapter reads (labelled for TLM)
+    fit: DirectFit | TaskLossFit = DirectFit(),  # how the stitching layer is fitted: direct or task-loss matching
+) -> StitchedModel:                          # the fitted network in eval mode, with `.fit`, `.direct_match`, `.history`
     "Stitched network: `layer_a` of `model_a`, through a stitching layer fitted by `fit`, stands in for `layer_b`."
     if isinstance(data, str) or isinstance(fit, str):
         raise TypeError("`stitch` takes no method string: call stitch(model_a, model_b, layer_a, layer_b, data, "

@@ -27,7 +27,11 @@ def _need_stitched(stitched):
     if not isinstance(stitched, StitchedModel):
         raise TypeError(f"`stitched` must be a StitchedModel, got {type(stitched).__name__}.")
 
-def stitched_accuracy(stitched: StitchedModel, data, batch_size: int = 512) -> float:
+def stitched_accuracy(
+    stitched: StitchedModel,  # the stitched network (from `stitch`)
+    data,                     # labelled test data, in any form `repsim.training.evaluate` reads
+    batch_size: int = 512,    # inputs per forward pass
+) -> float:                   # top-1 accuracy in [0, 1]
     "Top-1 accuracy of the stitched network on labelled `data` (`repsim.training.evaluate`)."
     _need_stitched(stitched)
     return evaluate(stitched, data, batch_size)
@@ -50,7 +54,11 @@ def _difference(stitched, num, den):
                          "difference is undefined there.")
     return num / den
 
-def representation_difference(stitched: StitchedModel, data, batch_size: int = 512) -> float:
+def representation_difference(
+    stitched: StitchedModel,  # the stitched network (from `stitch`)
+    data,                     # test inputs (labels, if any, are ignored), in any form the activations chapter reads
+    batch_size: int = 512,    # inputs per forward pass
+) -> float:                   # ‖T(X) − Y‖²_F / ‖Y‖²_F over all of `data`, >= 0 (0: T(X) = Y)
     "‖T(X) − Y‖²_F / ‖Y‖²_F over `data`: stitched vs genuine activations at `layer_b`."
     num, den, _ = _scan(stitched, data, batch_size)
     return _difference(stitched, num, den)
@@ -62,16 +70,27 @@ def _detector(stitched, detector, train_data, layout, batch_size) -> Mahalanobis
         raise ValueError("Pass a fitted `detector` or the `train_data` to fit one on model_b's activations.")
     return fit_ood_detector(stitched.model_b, stitched.layer_b, train_data, layout, batch_size)
 
-def ood_auroc(stitched: StitchedModel, test_data, detector: MahalanobisDetector | None = None, train_data=None,
-              layout: str = "pool", batch_size: int = 512) -> float:
+def ood_auroc(
+    stitched: StitchedModel,                      # the stitched network (from `stitch`)
+    test_data,                                    # held-out inputs whose genuine Y and stitched T(X) are compared
+    detector: MahalanobisDetector | None = None,  # a detector fitted at `layer_b` of `model_b` (`fit_ood_detector`)
+    train_data=None,                              # labelled data to fit a Mahalanobis detector on if `detector` is None
+    layout: str = "pool",                         # features of that fitted detector: 'pool' or 'flatten'
+    batch_size: int = 512,                        # inputs per forward pass
+) -> float:                                       # AUROC in [0, 1]: 0.5 indistinguishable, 1 every T(X) looks OOD
     "AUROC of the detector telling stitched activations T(X) from model_b's genuine ones on `test_data`."
     _need_stitched(stitched)
     detector = _detector(stitched, detector, train_data, layout, batch_size)
     _, _, (fake, genuine) = _scan(stitched, test_data, batch_size, detector)
     return auroc(detector.score(genuine), detector.score(fake))
 
-def stitch_scores(stitched: StitchedModel, test_data, detector: MahalanobisDetector | None = None, train_data=None,
-                  batch_size: int = 512) -> dict:
+def stitch_scores(
+    stitched: StitchedModel,                      # the stitched network (from `stitch`)
+    test_data,                                    # labelled held-out data, scored by all three measures
+    detector: MahalanobisDetector | None = None,  # a detector fitted at `layer_b` of `model_b` (`fit_ood_detector`)
+    train_data=None,                              # labelled data to fit a Mahalanobis detector ('pool') when it is None
+    batch_size: int = 512,                        # inputs per forward pass
+) -> dict:                                        # {'accuracy', 'rep_diff', 'ood_auroc'} as the three functions give
     "Stitched test accuracy, normalised representation difference and OOD AUROC of a stitched network."
     _need_stitched(stitched)
     detector = _detector(stitched, detector, train_data, "pool", batch_size)
@@ -81,7 +100,11 @@ def stitch_scores(stitched: StitchedModel, test_data, detector: MahalanobisDetec
                 ood_auroc=auroc(detector.score(genuine), detector.score(fake)))
 
 # %% ../nbs/41_stitching_scores.ipynb #3c87a6b1
-def dm_struct(X, Y, rcond: float = 1e-10) -> float:
+def dm_struct(
+    X,                     # activations (n, p1): rows are inputs (or (input, position) pairs), numpy or torch
+    Y,                     # activations (n, p2) on the same rows, in the same order; n > p1 + 1
+    rcond: float = 1e-10,  # rank tolerance of the least-squares fit (`direct_matching`), in [0, 1)
+) -> float:                # normalised residual in [0, 1]: 0 when Y is an affine function of X
     "Normalised residual ‖[X,1]Ŵ − Y‖²/‖Y‖² of the least-squares affine fit of Y from X (direct matching, structural)."
     X, Y = as_pair(X, Y, min_rows=2)
     if not Y.any(): raise ValueError("`Y` is all zeros; the normalised residual ‖·‖²/‖Y‖² is undefined.")

@@ -335,10 +335,12 @@ class SubspaceMatch:
     y_idx: np.ndarray        # matched neurons of Y, sorted
     score: float             # (|x_idx| + |y_idx|) / (all neurons of X + all neurons of Y), dead ones included
     max_epsilon: float       # largest relative distance of a live neuron to the other layer's full span
-    eps: float
+    eps: float               # the relative-distance threshold ε the match was computed at, in [0, 1)
     n_x: int = 0             # neurons of X (dead included)
-    n_y: int = 0
+    n_y: int = 0             # neurons of Y (dead included)
+    # dead neurons of X (norm below `DEAD_NORM` × the layer's largest): columns in no match
     dead_x: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # dead neurons of Y, likewise
     dead_y: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
@@ -363,10 +365,16 @@ def _max_match_L(L: _Layers, eps: float) -> SubspaceMatch:
     return _result(L, xs, ys, eps, _max_epsilon(L))
 
 # %% ../nbs/30_subspace_match.ipynb #fa70e3b4
-def max_match(X, Y, eps: float, method: str = "auto") -> SubspaceMatch:
+def max_match(
+    X,                     # activations (n, p1): rows are inputs, columns neurons (uncentred), numpy or torch
+    Y,                     # activations (n, p2) on the same inputs, in the same order
+    eps: float,            # relative-distance threshold ε in [0, 1); 0 asks for exact matches
+    method: str = "auto",  # 'exact' (QR), 'gram' (certified Gram decisions; same match) or 'auto' (gram: n > 2(p1+p2))
+) -> SubspaceMatch:        # the maximum match: matched columns of X and Y, its score, `max_epsilon`, dead neurons
     """Maximum ε-approximate subspace match between the neurons (columns) of `X` (n, p1) and `Y` (n, p2).
 
-    Activations are used as given (not centred). Dead neurons (norm < 1e-16) are never matched but are counted in
+    Activations are used as given (not centred). Dead neurons (norm < 1e-16 × the layer's largest) are never matched,
+    but are counted in
     `score = (|X*| + |Y*|) / (p1 + p2)`. `method`: 'exact' (QR reduction), 'gram' (certified Gram-matrix decisions,
     same answer, faster for n >> p) or 'auto'. Numpy arrays or torch tensors (CPU or CUDA), in float64. For several
     ε on the same pair, `prepare_max_match` once and `max_match_prepared` per ε."""
@@ -389,7 +397,10 @@ def max_match_prepared(prep: _Layers, # the result of `prepare_max_match(X, Y)`
         raise TypeError(f"`prep` must be the result of `prepare_max_match(X, Y)`, got {type(prep).__name__}.")
     return _max_match_L(prep, _check_eps(eps))
 
-def relative_distances(X, Y):
+def relative_distances(
+    X,         # activations (n, p1): rows are inputs, columns neurons (uncentred), numpy or torch
+    Y,         # activations (n, p2) on the same inputs, in the same order
+) -> tuple:    # (dx, dy): float arrays of length p1 and p2, each distance in [0, 1], NaN for a dead neuron
     "Relative distance of each neuron of `X` to span(`Y`) and of each neuron of `Y` to span(`X`); NaN for dead neurons."
     L = _prepare(X, Y, method="exact")
     dx, dy = _first(L)
@@ -456,7 +467,13 @@ class _MatchSpace:
         return self.xi[xs], self.yi[ys]
 
 # %% ../nbs/30_subspace_match.ipynb #6acd2119
-def min_match(X, Y, neuron, eps: float, seed: int | None = None) -> SubspaceMatch:
+def min_match(
+    X,                       # activations (n, p1): rows are inputs, columns neurons (uncentred), numpy or torch
+    Y,                       # activations (n, p2) on the same inputs, in the same order
+    neuron,                  # the neuron to keep: a column of X (int), or ('x', i) / ('y', j)
+    eps: float,              # relative-distance threshold ε in [0, 1)
+    seed: int | None = None, # None: remove neurons in index order (X's, then Y's); an int: a random order from it
+) -> SubspaceMatch:          # the minimal match (score over all neurons; `max_epsilon` and dead ones of the full pair)
     """A `neuron`-minimal ε-match: a match containing `neuron` with no proper sub-match containing it.
 
     `neuron` is a column of X (int) or `('x', i)` / `('y', j)`. Neurons are removed greedily from the maximum match, in
@@ -481,9 +498,9 @@ class SimpleMatches:
     "Distinct minimal (hence simple) matches found by `simple_matches`, with how often each was found."
     matches: list            # (x_idx, y_idx) pairs of sorted index arrays, largest first
     counts: list             # how many (neuron, order) runs ended in each match
-    eps: float
+    eps: float               # the relative-distance threshold ε of every match, in [0, 1)
     maximum: SubspaceMatch   # the maximum match they are part of
-    n_runs: int
+    n_runs: int              # `min_match` runs made: candidate neurons × `n_orders`
 
     @property
     def sizes(self) -> np.ndarray: return np.array([len(x) + len(y) for x, y in self.matches], dtype=int)
@@ -495,8 +512,15 @@ class SimpleMatches:
                 f"sizes {{size: count}} {({int(k): int(v) for k, v in self.size_distribution().items()})}, "
                 f"maximum match size {self.maximum.size})")
 
-def simple_matches(X, Y, eps: float, n_orders: int = 4, neurons=None, max_neurons: int | None = None,
-                   seed: int = 0) -> SimpleMatches:
+def simple_matches(
+    X,                              # activations (n, p1): rows are inputs, columns neurons (uncentred), numpy or torch
+    Y,                              # activations (n, p2) on the same inputs, in the same order
+    eps: float,                     # relative-distance threshold ε in [0, 1)
+    n_orders: int = 4,              # random removal orders tried per starting neuron (>= 1)
+    neurons=None,                   # starting neurons (ints for X, ('x', i) / ('y', j)); None: all of the maximum match
+    max_neurons: int | None = None, # use a seeded sample of this many starting neurons; None: all of them
+    seed: int = 0,                  # seeds the sample of neurons and the removal orders
+) -> SimpleMatches:                 # the distinct matches found, largest first, with counts and the maximum match
     """Enumerate distinct minimal ε-matches: `min_match` from every neuron of the maximum match (or `neurons`, or a
     seeded sample of `max_neurons` of them), each with `n_orders` random removal orders."""
     if not isinstance(n_orders, (int, np.integer)) or n_orders < 1:
@@ -526,7 +550,12 @@ def simple_matches(X, Y, eps: float, n_orders: int = 4, neurons=None, max_neuron
                          [found[k] for k in keys], sp.eps, sp.M, len(cand) * n_orders)
 
 # %% ../nbs/30_subspace_match.ipynb #f7a3b648
-def min_eps_for_size(X, Y, k: int, tol: float = 1e-6) -> float:
+def min_eps_for_size(
+    X,                 # activations (n, p1): rows are inputs, columns neurons (uncentred), numpy or torch
+    Y,                 # activations (n, p2) on the same inputs, in the same order
+    k: int,            # wanted match size |X*| + |Y*|, from 1 to the number of live neurons of both layers
+    tol: float = 1e-6, # width of the final bisection bracket, in (0, 1)
+) -> float:            # the bracket's upper end (0.0 when ε = 0 already gives k matched neurons)
     "Smallest ε (to within `tol`, by bisection) at which the maximum ε-match has at least `k` neurons (both sides)."
     L = prepare_max_match(X, Y)
     n_live = L.n_live
@@ -559,7 +588,14 @@ def _as_maps(Z, name):
         raise ValueError(f"`{name}` contains NaN or Inf entries; remove them before comparing.")
     return Z.detach().reshape(Z.shape[0], Z.shape[1], -1)
 
-def sampled_max_match(X, Y, eps=EPSILONS, n_coords: int = 10_000, repeats: int = 16, seed: int = 0) -> pd.DataFrame:
+def sampled_max_match(
+    X,                      # raw maps (n, C, *spatial) (channels are neurons) or a matrix (n, p), numpy or torch
+    Y,                      # raw maps (n, C', *spatial) with the same n and spatial size, or (n, p2)
+    eps=EPSILONS,           # one ε in [0, 1) or a sequence of them (default: the paper's grid)
+    n_coords: int = 10_000, # (input, position) coordinates per draw; with no more than this, all are used, once
+    repeats: int = 16,      # number of draws (one when all coordinates are used)
+    seed: int = 0,          # seed of the coordinate draws (the same coordinates for X and Y)
+) -> pd.DataFrame:          # per draw and ε: repeat, eps, score, n_x/y_matched, dead_x/y, max_epsilon, n_coords
     """Channel-as-neuron maximum match on `repeats` draws of `n_coords` (input, position) coordinates shared by `X`
     and `Y` (raw maps (n, C, *spatial) with equal n and spatial size, or (n, p) matrices). One row per draw and ε."""
     eps_list = [_check_eps(e) for e in (eps if np.ndim(eps) else [eps])]
@@ -587,7 +623,14 @@ def sampled_max_match(X, Y, eps=EPSILONS, n_coords: int = 10_000, repeats: int =
     return pd.DataFrame(rows)
 
 # %% ../nbs/30_subspace_match.ipynb #23a2a1c3
-def max_match_score(X, Y, eps: float = 0.5, n_coords: int = 10_000, repeats: int = 16, seed: int = 0) -> float:
+def max_match_score(
+    X,                      # activations (n, p1), conv maps in the `pixels` layout (n·H·W, C); numpy or torch
+    Y,                      # activations (n, p2) on the same inputs (and positions), in the same order
+    eps: float = 0.5,       # relative-distance threshold ε in [0, 1)
+    n_coords: int = 10_000, # with more rows than this, score `repeats` seeded draws of this many rows and average
+    repeats: int = 16,      # number of draws when sampling
+    seed: int = 0,          # seed of the row draws
+) -> float:                 # MMS(ε) in [0, 1] (the mean over draws when sampling)
     """Maximum match score MMS(ε) of `X` (n, p1) and `Y` (n, p2); with more than `n_coords` rows (conv maps in the
     `pixels` layout), the mean over `repeats` seeded draws of `n_coords` rows shared by both."""
     eps = _check_eps(eps)
@@ -602,8 +645,18 @@ max_match_score = register_measure("max_match", max_match_score, kind="similarit
                              "neurons")
 
 # %% ../nbs/30_subspace_match.ipynb #be2ccb27
-def subspace_match_layers(model_a, model_b, data, layers, eps=EPSILONS, n_coords: int = 10_000, repeats: int = 16,
-                          seed: int = 0, batch_size: int = 256, device=None) -> pd.DataFrame:
+def subspace_match_layers(
+    model_a,                # first network (torch.nn.Module)
+    model_b,                # second network (torch.nn.Module)
+    data,                   # inputs in any form `get_activations` accepts, fed to both models in the same order
+    layers,                 # a layer name, names present in both models, or (layer_a, layer_b) pairs
+    eps=EPSILONS,           # one ε in [0, 1) or a sequence of them (default: the paper's grid)
+    n_coords: int = 10_000, # (input, position) coordinates per draw, shared by both models
+    repeats: int = 16,      # number of draws (one when a layer has no more than `n_coords` coordinates)
+    seed: int = 0,          # seed of the coordinate draws
+    batch_size: int = 256,  # inputs per forward pass
+    device=None,            # where the models run (None: each model's parameters' device)
+) -> pd.DataFrame:          # per layer pair and ε: mms (mean over draws), mms_std, mean max_epsilon, neurons_a/b
     """Channel-as-neuron maximum match of the same (or paired) layers of two models on `data`: `repeats` draws of
     `n_coords` (input, position) coordinates shared by both models; mean score and spread per layer and ε.
 
