@@ -42,12 +42,16 @@ def _check_gram(K, name="K", kernel: bool = False):
                              "than sqrt(K_ii K_jj), which no inner product has. Pass X @ X.T or a kernel matrix.")
     return K
 
-def gram_linear(X) -> torch.Tensor:
+def gram_linear(
+    X,                    # activations (n, p): numpy array, torch tensor or nested list; checked, cast to float64
+) -> torch.Tensor:        # (n, n) float64 linear Gram matrix X Xᵀ, not centred
     "Linear-kernel Gram matrix `X Xᵀ` (n, n) of a checked float64 matrix."
     X = as_matrix(X, "X")
     return X @ X.T
 
-def centre_gram(K) -> torch.Tensor:
+def centre_gram(
+    K,                    # (n, n) Gram or kernel matrix; a floating tensor keeps its dtype, anything else is float64
+) -> torch.Tensor:        # (n, n) double-centred matrix H K H, H = I - 11ᵀ/n
     "Double-centre a Gram matrix, `H K H`, using row/column means."
     K = _check_gram(K)
     m = K.mean(0)
@@ -62,14 +66,20 @@ def _u_centre(K: torch.Tensor) -> torch.Tensor:
     K.fill_diagonal_(0)
     return K
 
-def u_centre(K) -> torch.Tensor:
+def u_centre(
+    K,                    # (n, n) Gram or kernel matrix, n >= 4; a floating tensor keeps its dtype, else float64
+) -> torch.Tensor:        # (n, n) U-centred matrix: zero diagonal, rows and columns summing to zero
     "U-centre a Gram matrix (Székely & Rizzo): the building block of the unbiased HSIC. Needs n ≥ 4."
     K = _check_gram(K)
     n = K.shape[0]
     if n < 4: raise ValueError(f"U-centring (debiased HSIC) needs n >= 4 examples, got n = {n}; pass more inputs.")
     return _u_centre(K)
 
-def hsic(K, L, debiased: bool = False) -> float:
+def hsic(
+    K,                    # (n, n) Gram (kernel) matrix of the first representation
+    L,                    # (n, n) Gram matrix of the second, on the same inputs in the same order
+    debiased: bool = False,  # unbiased HSIC (Song et al. 2012) by U-centring, needs n >= 4; False: tr(HKHL)/(n-1)²
+) -> float:               # the HSIC estimate (the unbiased one can be negative)
     "HSIC of two Gram matrices: biased `tr(HKHL)/(n-1)²`, or unbiased `⟨Ũ,Ṽ⟩/(n(n-3))`."
     K, L = _check_gram(K, "K"), _check_gram(L, "L")
     if K.shape != L.shape:
@@ -96,7 +106,11 @@ def _centred_kernel(K, debiased: bool, name: str):
         Kc = torch.zeros_like(Kc)                      # a constant kernel: exactly nothing left after centring
     return Kc
 
-def cka_from_grams(K, L, debiased: bool = False) -> float:
+def cka_from_grams(
+    K,                    # (n, n) kernel matrix, e.g. X Xᵀ or an RBF kernel; checked symmetric with K_ij² <= K_ii K_jj
+    L,                    # (n, n) kernel matrix of the second representation, same inputs in the same order
+    debiased: bool = False,  # unbiased HSIC (Song et al. 2012; U-centring); needs n >= 4
+) -> float:               # CKA in [0, 1] (debiased: may be slightly negative); a constant kernel raises
     "CKA of two (n, n) Gram (kernel) matrices, biased or debiased."
     K, L = _check_gram(K, "K", kernel=True), _check_gram(L, "L", kernel=True)
     if K.shape != L.shape:
@@ -242,7 +256,13 @@ def _moment_terms(X: torch.Tensor, Y: torch.Tensor):
     (Cx, mx), (Cy, my) = cs
     return _fro2((X.T @ Y).addr_(mx, my, alpha=-n)), _fro2(Cx), _fro2(Cy)
 
-def linear_cka(X, Y, debiased: bool = False, form: str = "auto", dtype=torch.float64) -> float:
+def linear_cka(
+    X,                       # activations (n, p1): rows are inputs; numpy array, torch tensor or nested list
+    Y,                       # activations (n, p2) on the same inputs, in the same order
+    debiased: bool = False,  # unbiased HSIC (Song et al. 2012; U-centring); needs n >= 4
+    form: str = "auto",      # 'feature' (p × p products), 'gram' (n × n Grams) or 'auto' (the cheaper); same value
+    dtype=torch.float64,     # precision of the computation; both inputs are converted to it
+) -> float:                  # CKA in [0, 1] (debiased: may be slightly negative)
     """Linear CKA between activations `X (n, p1)` and `Y (n, p2)` of the same n inputs; a similarity in [0, 1]
     (debiased: can be slightly negative). `debiased=True` uses the unbiased HSIC (U-centring, n >= 4)."""
     if not debiased and form in ("auto", "feature") and dtype == torch.float64:
@@ -325,7 +345,11 @@ def prepare_linear_cka(
         if debiased: kk = _unbias(kk, _row_norms2(Xc), _row_norms2(Xc), n)
     return dict(Xc=Xc, K=K, kk=kk, debiased=debiased)
 
-def linear_cka_prepared(sx: dict, sy: dict, **kw) -> float:
+def linear_cka_prepared(
+    sx: dict,             # state of the first representation, from `prepare_linear_cka`
+    sy: dict,             # state of the second (same n, same `debiased`), from `prepare_linear_cka`
+    **kw,                 # the measure's keyword arguments (e.g. `debiased`): accepted, ignored (the states hold them)
+) -> float:               # the value `linear_cka` gives for the two representations
     "Per-pair part of `linear_cka` from two `prepare_linear_cka` states (same value as `linear_cka`)."
     _check_state(sx, "sx", ("Xc", "K", "kk", "debiased"), "prepare_linear_cka")
     _check_state(sy, "sy", ("Xc", "K", "kk", "debiased"), "prepare_linear_cka")
@@ -364,7 +388,7 @@ _STACK_BYTES = 2 ** 28  # the most memory the stacked copies of the Grams in `li
 def linear_cka_prepared_many(
     states_a: list,       # `prepare_linear_cka` states (one per layer of model A)
     states_b: list,       # `prepare_linear_cka` states (one per layer of model B)
-    **kw,
+    **kw,                 # the measure's keyword arguments (e.g. `debiased`): accepted, ignored (the states hold them)
 ) -> torch.Tensor:        # (La, Lb) float64 tensor: `linear_cka_prepared` of every pair
     """Every pair of two lists of prepared states at once. Pairs of wide layers come from one product of the stacked,
     flattened Grams; a narrow layer with a wide partner gets its Gram formed once (n²p, cheaper than one feature-form
@@ -426,7 +450,12 @@ def _median(v: torch.Tensor) -> torch.Tensor:
     lo = torch.kthvalue(v, (m + 1) // 2).values
     return lo if m % 2 else (lo + torch.kthvalue(v, m // 2 + 1).values) / 2
 
-def gram_rbf(X, sigma: float = 0.8, name: str = "X", dtype=torch.float64) -> torch.Tensor:
+def gram_rbf(
+    X,                    # activations (n, p); centred before the distances are taken
+    sigma: float = 0.8,   # bandwidth as a multiple of √(median squared distance over all n² pairs, diagonal included)
+    name: str = "X",      # the argument's name, as error messages call it
+    dtype=torch.float64,  # precision of the computation
+) -> torch.Tensor:        # (n, n) kernel exp(-‖x_i - x_j‖² / (2 sigma² median)), ones on the diagonal
     "RBF-kernel Gram matrix with bandwidth `sigma` × √(median squared distance over all n² pairs)."
     if not (isinstance(sigma, (int, float)) and sigma > 0 and math.isfinite(sigma)):
         raise ValueError(f"`sigma` must be a positive number (a fraction of the median distance, e.g. 0.8), "
@@ -443,13 +472,23 @@ def gram_rbf(X, sigma: float = 0.8, name: str = "X", dtype=torch.float64) -> tor
     return torch.exp(-D / (2 * sigma ** 2 * med))
 
 # %% ../nbs/05_cka.ipynb #28c22097
-def prepare_rbf_cka(X, sigma: float = 0.8, debiased: bool = False, dtype=torch.float64, name: str = "X") -> dict:
+def prepare_rbf_cka(
+    X,                    # activations (n, p)
+    sigma: float = 0.8,   # bandwidth as a multiple of the median pairwise distance (as in `gram_rbf`)
+    debiased: bool = False,  # U-centre the kernel for the unbiased HSIC (needs n >= 4)
+    dtype=torch.float64,  # precision of the state
+    name: str = "X",      # the argument's name, as error messages call it
+) -> dict:                # state for `rbf_cka_prepared`: the (U-)centred kernel, its squared norm and `debiased`
     "Per-representation part of `rbf_cka`: the (U-)centred RBF kernel of `X` and its squared norm."
     K = gram_rbf(as_matrix(X, name, dtype=dtype, min_rows=4 if debiased else 2), sigma, name, dtype)
     Kc = _centred_kernel(K, debiased, name)
     return dict(Kc=Kc, kk=(Kc * Kc).sum(), debiased=bool(debiased))
 
-def rbf_cka_prepared(sx: dict, sy: dict, **kw) -> float:
+def rbf_cka_prepared(
+    sx: dict,             # state of the first representation, from `prepare_rbf_cka`
+    sy: dict,             # state of the second (same n, same `debiased`), from `prepare_rbf_cka`
+    **kw,                 # the measure's keyword arguments (e.g. `sigma`): accepted, ignored (the states hold them)
+) -> float:               # the value `rbf_cka` gives for the two representations
     "Per-pair part of `rbf_cka` from two `prepare_rbf_cka` states (same value as `rbf_cka`)."
     _check_state(sx, "sx", ("Kc", "kk", "debiased"), "prepare_rbf_cka")
     _check_state(sy, "sy", ("Kc", "kk", "debiased"), "prepare_rbf_cka")
@@ -461,7 +500,13 @@ def rbf_cka_prepared(sx: dict, sy: dict, **kw) -> float:
     kl = (sx["Kc"] * sy["Kc"].to(sx["Kc"].device)).sum()
     return float(_cka_ratio(kl, sx["kk"].to(kl.device), sy["kk"].to(kl.device), sx["debiased"], ("K", "L")))
 
-def rbf_cka(X, Y, sigma: float = 0.8, debiased: bool = False, dtype=torch.float64) -> float:
+def rbf_cka(
+    X,                    # activations (n, p1): rows are inputs
+    Y,                    # activations (n, p2) on the same inputs, in the same order
+    sigma: float = 0.8,   # bandwidth of each kernel, as a multiple of that side's median pairwise distance
+    debiased: bool = False,  # unbiased HSIC (U-centring); needs n >= 4
+    dtype=torch.float64,  # precision of the computation
+) -> float:               # RBF CKA in [0, 1] (debiased: may be slightly negative)
     """RBF-kernel CKA, bandwidth = `sigma` × median pairwise distance (Kornblith et al. convention); a similarity.
     `debiased=True` uses the unbiased HSIC (n >= 4)."""
     X, Y = as_pair(X, Y, min_rows=4 if debiased else 2, dtype=dtype)
@@ -525,7 +570,10 @@ class MinibatchCKA:
     """Streaming debiased linear CKA (Nguyen et al. 2021). `update(X, Y)` with one batch per side, or
     `update(xs, ys)` with lists/dicts of per-layer batches to accumulate every layer pair; `sync()` adds up the ranks
     of a `torch.distributed` group; `compute()`."""
-    def __init__(self, dtype=torch.float64):
+    def __init__(
+        self,
+        dtype=torch.float64,  # Gram precision per batch: float64, or torch.float32 (about 2× faster); sums stay float64
+    ):
         self.dtype = dtype
         self.reset()
 

@@ -117,8 +117,17 @@ def _available_bytes() -> int | None:
     try: return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     except (ValueError, OSError, AttributeError): return None
 
-def estimate_memory(named: dict, used, lay: dict, data, n, ms, batch_size: int = 256, device=None,
-                    tokens: str | None = None) -> int:
+def estimate_memory(
+    named: dict,               # name -> nn.Module, saved activations or a .safetensors path (as `named_models` takes)
+    used,                      # the names of the models the comparison uses
+    lay: dict,                 # model name -> list of the layer names compared
+    data,                      # the inputs (as in `compare`); live models run a 2-input probe on them for the shapes
+    n,                         # the first `n` inputs are compared; None: all of `data`
+    ms,                        # the `Measure`s; each one with a `prepare` step adds a float64 state per layer
+    batch_size: int = 256,     # inputs per batch of the loader `data` is read through
+    device=None,               # where the probe runs the live models; None: each model's parameters' device
+    tokens: str | None = None, # sequence outputs -> rows, as in `compare` ('mean', 'cls', 'last', 'all' or None)
+) -> int:                      # estimated bytes: float32 activations, a float64 copy, a state per prepared measure
     "Bytes `compare` will hold: every layer's float32 activations, plus float64 per-layer states of prepared measures."
     named = named_models(named, saved=True)
     prepared = sum(m.prepare is not None for m in ms)
@@ -192,48 +201,36 @@ def _matrix(acts, k, layer, layout) -> torch.Tensor:
                      "measure's layout, or `layout=` for measures registered with 'any'); use a measure that reads "
                      f"{have!r}, or save with layout='raw' to serve every layout.")
 
-def compare(models, data=None, layers=None, measures=None, layout: str = "flatten", pairs="upper", n: int | None = None,
-            batch_size: int = 256, device=None, errors: str = "raise", progress: bool = False, streaming: bool = False,
-            ci: float | None = None, n_resamples: int = 999, seed: int = 0, tokens: str | None = None,
-            **measure_kwargs) -> pd.DataFrame:
+def compare(
+    models,                    # dict name -> nn.Module or saved activations, or a list (named model0, model1, …)
+    data=None,                 # inputs every model sees, in order (Dataset, tensor, (x, y), ordered DataLoader)
+    layers=None,               # None: each model's `list_layers`; a name or list for every model; a dict per model
+    measures=None,             # registered names or `Measure`s; None: `default_measures("compare")` (linear CKA)
+    layout: str = "flatten",   # conv maps for measures registered with layout 'any': 'flatten', 'pixels' or 'pool'
+    pairs="upper",             # 'upper' (i <= j, self-pairs too), 'cross' (i < j), 'all', or a list of (name_a, name_b)
+    n: int | None = None,      # use the first `n` inputs of `data`; None: all
+    batch_size: int = 256,     # inputs per forward pass when capturing (with `streaming`: the minibatch size, >= 4)
+    device=None,               # where the models run; None: each model's parameters' device
+    errors: str = "raise",     # 'raise': stop at the first failure, with context; 'record': NaN value, why in `error`
+    progress: bool = False,    # a tqdm progress bar over the comparisons (over the batches with `streaming`)
+    streaming: bool = False,   # minibatch CKA in one pass, memory bounded by one batch (`streaming_cka`)
+    ci: float | None = None,   # confidence level in (0, 1), e.g. 0.95: a bootstrap interval per row; None: no interval
+    n_resamples: int = 999,    # bootstrap resamples per row (only with `ci`)
+    seed: int = 0,             # seed of the bootstrap resampling (only with `ci`)
+    tokens: str | None = None, # sequence outputs -> rows: 'mean', 'cls', 'last' or 'all'; None: refuse them
+    **measure_kwargs,          # keyword arguments per measure, keyed by measure name, e.g. rbf_cka=dict(sigma=0.4)
+) -> pd.DataFrame:             # one row per comparison, with the columns listed above; the scale in `df.attrs["scale"]`
     """Every measure on every model pair × layer pair: a tidy DataFrame, one row per comparison.
 
-    Parameters
-    ----------
-    models : dict name -> nn.Module, or a list (named model0, model1, …); at least one. A value may also be saved
-        activations (a .safetensors path from `save_activations`, or `load_activations`'s result); they must have
-        been taken on the same inputs (checked by input fingerprint) in a layout this comparison can use.
-    data : the inputs every model sees, in the same order: a Dataset (of inputs or (input, label) pairs), a tensor or
-        array of inputs, an (x, y) pair of tensors, or a DataLoader that iterates in order (a shuffling one is
-        refused). Labels, when present, go to measures that require them. None when every model is saved
-        activations (labels then come from the files).
-    layers : None for each model's comparable layers (`list_layers`), a list used for every model, or a dict
-        model name -> list.
-    measures : registered names or `Measure`s; None for `default_measures("compare")`.
-    layout : conv-map convention for measures registered with layout 'any' ('flatten', 'pixels' or 'pool').
-    pairs : 'upper' (i <= j, each model with itself included), 'cross' (i < j), 'all', or a list of
-        (name_a, name_b).
-    n : use the first `n` inputs of `data`.
-    batch_size, device : how activations are captured.
-    errors : 'raise' (the library's default) stops at the first failing comparison with its context; 'record'
-        (what `repsim compare` uses) keeps going and puts NaN in `value` and the reason in `error`.
-    progress : a progress bar over the comparisons.
-    streaming : minibatch CKA in one pass with memory bounded by one batch (`streaming_cka`).
-    ci : a confidence level in (0, 1), e.g. 0.95, to add a bootstrap interval over the inputs to every row
-        (`repsim.stats.bootstrap_ci`, percentile method; columns `ci_low`, `ci_high`); None (default) for none.
-        Measures the bootstrap refuses (row-splitting, model-level) raise, or with errors='record' get NaN bounds and
-        the reason in `error`.
-    n_resamples, seed : bootstrap resamples per row and their seed (used only with `ci`).
-    tokens : how sequence outputs (inputs × tokens × features) become rows (`get_activations`): 'mean', 'cls',
-        'last' or 'all'; the mask is each batch's `attention_mask`. None refuses a sequence output.
-    **measure_kwargs : per-measure keyword arguments, keyed by measure name, e.g.
-        `compare(models, data, measures=["rbf_cka"], rbf_cka=dict(sigma=0.4))`.
-
-    Returns
-    -------
-    DataFrame with columns model_a, model_b, layer_a, layer_b, measure, value, kind, layout, n, error (and ci_low,
-    ci_high with `ci`); the scale in force is in `df.attrs["scale"]`.
-    """
+    Its columns are model_a, model_b, layer_a, layer_b, measure, value, kind, layout, n, error (and ci_low, ci_high
+    with `ci`). Saved activations (a .safetensors path from `save_activations`, or `load_activations`'s result) stand
+    in for models: they must have been taken on the same inputs (checked by input fingerprint) in a layout this
+    comparison can use, and `data` may be None when every model is saved activations (labels then come from the
+    files). Labels in `data` go to the measures that require them; a shuffling DataLoader is refused. With `ci`, each
+    row gets a percentile bootstrap interval (`repsim.stats.bootstrap_ci`); measures the bootstrap refuses
+    (row-splitting, model-level) raise, or with errors='record' (what `repsim compare` uses) get NaN bounds and the
+    reason in `error`. `streaming=True` takes live models only and ignores `layout`, `errors`, `ci` and
+    `measure_kwargs`."""
     if streaming:
         if measures not in (None, "minibatch_cka", ["minibatch_cka"], ("minibatch_cka",)):
             raise ValueError(f"`streaming=True` computes minibatch CKA only; got measures={measures!r}. Drop "
@@ -335,8 +332,17 @@ def compare(models, data=None, layers=None, measures=None, layout: str = "flatte
     return df
 
 # %% ../nbs/08_comparison.ipynb #822e9e4b
-def streaming_cka(models, data, layers=None, pairs="upper", batch_size: int = 256, n: int | None = None,
-                  device=None, progress: bool = False, tokens: str | None = None) -> pd.DataFrame:
+def streaming_cka(
+    models,                    # dict name -> nn.Module, or a list (named model0, model1, …); saved activations refused
+    data,                      # inputs every model sees, in order (any form `as_loader` takes)
+    layers=None,               # None: each model's `list_layers`; a list for every model; a dict model name -> list
+    pairs="upper",             # 'upper' (i <= j, self-pairs too), 'cross' (i < j), 'all', or a list of (name_a, name_b)
+    batch_size: int = 256,     # examples per minibatch, >= 4; the incomplete last batch is dropped
+    n: int | None = None,      # use the first `n` inputs of `data`; None: all
+    device=None,               # where the models run; None: each model's parameters' device
+    progress: bool = False,    # a tqdm progress bar over the batches
+    tokens: str | None = None, # sequence outputs -> rows: 'mean', 'cls' or 'last' ('all' is refused); None: refuse them
+) -> pd.DataFrame:             # `compare`'s columns, measure 'minibatch_cka', n = the inputs in whole batches
     "Minibatch CKA of every layer pair of every model pair in one pass over `data` (memory: one batch)."
     if tokens == "all":
         raise ValueError("tokens='all' gives batches of different row counts, which minibatch CKA cannot stream; "
@@ -383,7 +389,10 @@ def streaming_cka(models, data, layers=None, pairs="upper", batch_size: int = 25
 # %% ../nbs/08_comparison.ipynb #443f94c6
 COLUMNS = ("model_a", "model_b", "layer_a", "layer_b", "measure", "value")
 
-def check_table(df, name: str = "df") -> pd.DataFrame:
+def check_table(
+    df,                   # the object to check
+    name: str = "df",     # the argument's name, as error messages call it
+) -> pd.DataFrame:        # `df` itself, unchanged
     "`df` if it is a comparison table (a DataFrame with the columns of `compare`'s result), else a clear error."
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"`{name}` must be the DataFrame returned by `compare`, got {type(df).__name__}.")
@@ -391,8 +400,12 @@ def check_table(df, name: str = "df") -> pd.DataFrame:
     if missing: raise ValueError(f"`{name}` lacks the columns {missing} of a `compare` table.")
     return df
 
-def layer_table(df: pd.DataFrame, measure: str, model_a: str | None = None,
-                model_b: str | None = None) -> pd.DataFrame:
+def layer_table(
+    df: pd.DataFrame,           # a comparison table (`compare`'s result)
+    measure: str,               # the measure whose values fill the matrix
+    model_a: str | None = None, # rows' model; None: that of the first row of `measure`
+    model_b: str | None = None, # columns' model; None: the first row's partner if `model_a` is None too, else model_a
+) -> pd.DataFrame:              # layer_a × layer_b values, layers in the order they appear in `df` (depth order)
     "The layer_a × layer_b matrix of `measure` for one model pair (the first pair in `df` by default)."
     check_table(df)
     sub = df[df.measure == measure]
@@ -460,7 +473,7 @@ def heatmap(
     vmax: float | None = None,  # upper end of the colour range; None for the table's maximum
     cbar: bool = True,         # draw a colour bar labelled with the measure and which way is "alike"
     **kw,                      # passed to matplotlib's `pcolormesh` (e.g. `edgecolors`, `linewidth`)
-):                             # the matplotlib axes drawn on
+) -> "matplotlib.axes.Axes":   # the matplotlib axes drawn on
     """Heatmap of `layer_table(df, measure, model_a, model_b)`. Bright means alike for both kinds: similarities use
     `magma`, distances its reverse. NaN cells are hatched and marked n/a (the reason is in the table's `error`
     column). `vmin`/`vmax` fix the colour range (share them across panels that are compared)."""
@@ -477,7 +490,12 @@ def heatmap(
     ax.set_title(f"{ma} vs {mb}", fontsize=10); ax.set_xlabel(f"{mb} layer"); ax.set_ylabel(f"{ma} layer")
     return ax
 
-def heatmap_panels(df: pd.DataFrame, measure: str, pairs, annot: bool = True):
+def heatmap_panels(
+    df: pd.DataFrame,          # a comparison table (`compare`'s result)
+    measure: str,              # the measure drawn
+    pairs,                     # (model_a, model_b) pairs, one panel each, left to right
+    annot: bool = True,        # write each value in its cell
+) -> "matplotlib.figure.Figure":  # one row of panels sharing one colour range and one colour bar
     """One figure, one heatmap per (model_a, model_b) in `pairs`, on one shared colour range with one labelled colour
     bar; NaN cells marked. Returns the figure (save it as PNG and, for papers, PDF or SVG)."""
     import matplotlib.pyplot as plt
@@ -497,7 +515,12 @@ def heatmap_panels(df: pd.DataFrame, measure: str, pairs, annot: bool = True):
                                                    if n_nan else ""), fontsize=10)
     return fig
 
-def diagonal_summary(df: pd.DataFrame, measure: str, model_a: str, model_b: str) -> dict:
+def diagonal_summary(
+    df: pd.DataFrame,     # a comparison table (`compare`'s result)
+    measure: str,         # the measure summarised
+    model_a: str,         # rows' model
+    model_b: str,         # columns' model
+) -> dict:                # diag_mean (same layer name), offdiag_mean (all other cells), n_layers (names in common)
     "Mean of the diagonal (same layer name) and of the off-diagonal entries of a layer × layer table."
     t = layer_table(df, measure, model_a, model_b)
     common = [l for l in t.index if l in t.columns]

@@ -71,7 +71,11 @@ def _procrustes(X: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
     "Procrustes distance of two checked floating tensors, as a 0-d tensor in their dtype and in the autograd graph."
     return _nuclear_distance(_unit(X, "X"), _unit(Y, "Y"))
 
-def procrustes_distance(X, Y, dtype=torch.float64) -> float:
+def procrustes_distance(
+    X,                    # activations (n, p1): rows are inputs; numpy array, torch tensor or nested list
+    Y,                    # activations (n, p2) on the same inputs, in the same order; p1 and p2 may differ
+    dtype=torch.float64,  # precision of the computation; both inputs are converted to it
+) -> float:               # distance in [0, 2]: 0 when equal up to rotation, isotropic scaling and translation
     """Orthogonal Procrustes distance (Ding et al. 2021): centre, scale to unit Frobenius norm, then
     2 - 2‖AᵀB‖_*. A distance in [0, 2]; 0 means equal up to rotation, scale and translation."""
     X, Y = as_pair(X, Y, min_rows=2, dtype=dtype)
@@ -91,7 +95,11 @@ def prepare_procrustes(
     V, s = _eig_factor(K / tr)
     return V * s
 
-def procrustes_prepared(sx: torch.Tensor, sy: torch.Tensor, **kw) -> float:
+def procrustes_prepared(
+    sx: torch.Tensor,     # state of the first representation, from `prepare_procrustes`
+    sy: torch.Tensor,     # state of the second (same n), from `prepare_procrustes`
+    **kw,                 # the measure's keyword arguments: accepted and ignored (the states need none)
+) -> float:               # the value `procrustes_distance` gives for the two representations
     "Per-pair part of `procrustes_distance` from two `prepare_procrustes` states (same value)."
     for s, nm in ((sx, "sx"), (sy, "sy")):
         if not (isinstance(s, torch.Tensor) and s.is_floating_point() and s.ndim == 2):
