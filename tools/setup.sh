@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up (or update) repsim's virtual environment at a fixed path outside the checkout.
 #   bash tools/setup.sh          # the library and its dev tools
-#   bash tools/setup.sh --test   # also Debian's chromium for the docs browser test
+#   bash tools/setup.sh --test   # also Debian's chromium and KaTeX (npm) for the docs build and its browser test
 # The venv path is $REPSIM_VENV, default ~/.cache/repsim-venv; repeat runs reuse it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +27,8 @@ else
 fi
 "$VENV/bin/python" -c "import repsim, torch, mnist; print('[setup] repsim', repsim.__version__, '| torch', torch.__version__)"
 if [ "${1:-}" = "--test" ]; then
+  # tests/test_docs.py drives chromium itself over the DevTools protocol on a pipe (--remote-debugging-pipe):
+  # no chromedriver and no Python driver package; the browser is the only thing to install
   if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
     echo "[setup] installing Debian chromium for the docs browser test"
     SUDO=""; [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
