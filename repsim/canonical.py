@@ -91,17 +91,32 @@ def _cca_r2(X: torch.Tensor, Y: torch.Tensor, method="svd", eps=(0.0, 0.0)) -> t
     "R²_CCA of two checked floating tensors, a 0-d tensor in their dtype and in the autograd graph."
     return (_cca_core(X, Y, method, eps)[0] ** 2).mean()
 
-def cca(X, Y, method: str = "svd", dtype=torch.float64) -> np.ndarray:
+def cca(
+    X,                        # activations (n, p1): rows are inputs, numpy or torch; needs n > p1
+    Y,                        # activations (n, p2) on the same inputs, in the same order; needs n > p2
+    method: str = "svd",      # orthonormal basis: "svd" drops null directions, "qr" refuses rank-deficient input
+    dtype=torch.float64,      # precision of the computation
+) -> np.ndarray:              # min(rank X_c, rank Y_c) canonical correlations in [0, 1], descending, float64
     "Canonical correlations between `X (n, p1)` and `Y (n, p2)`, descending, as a 1-D float64 numpy array."
     X, Y, eps = _checked(X, Y, dtype)
     return _cca_core(X, Y, method, eps)[0].double().cpu().numpy()
 
-def mean_cca(X, Y, method: str = "svd", dtype=torch.float64) -> float:
+def mean_cca(
+    X,                        # activations (n, p1): rows are inputs, numpy or torch; needs n > p1
+    Y,                        # activations (n, p2) on the same inputs, in the same order; needs n > p2
+    method: str = "svd",      # orthonormal basis: "svd" drops null directions, "qr" refuses rank-deficient input
+    dtype=torch.float64,      # precision of the computation
+) -> float:                   # mean canonical correlation, in [0, 1]
     "Mean canonical correlation ρ̄; a similarity in [0, 1]."
     X, Y, eps = _checked(X, Y, dtype)
     return float(_mean_cca(X, Y, method, eps))
 
-def cca_r2(X, Y, method: str = "svd", dtype=torch.float64) -> float:
+def cca_r2(
+    X,                        # activations (n, p1): rows are inputs, numpy or torch; needs n > p1
+    Y,                        # activations (n, p2) on the same inputs, in the same order; needs n > p2
+    method: str = "svd",      # orthonormal basis: "svd" drops null directions, "qr" refuses rank-deficient input
+    dtype=torch.float64,      # precision of the computation
+) -> float:                   # mean squared canonical correlation, in [0, 1]
     "R²_CCA: the mean squared canonical correlation; a similarity in [0, 1]."
     X, Y, eps = _checked(X, Y, dtype)
     return float(_cca_r2(X, Y, method, eps))
@@ -115,7 +130,12 @@ cca_r2 = register_measure("cca_r2", cca_r2, kind="similarity", symmetric=True, i
                  description="Mean squared canonical correlation R²_CCA (needs n > p and rank X + rank Y < n).");
 
 # %% ../nbs/06_cca.ipynb #453a1a05
-def cca_ranks(X, Y, method: str = "svd", dtype=torch.float64) -> dict:
+def cca_ranks(
+    X,                        # activations (n, p1): rows are inputs, numpy or torch
+    Y,                        # activations (n, p2) on the same inputs, in the same order
+    method: str = "svd",      # orthonormal basis: "svd" drops null directions, "qr" refuses rank-deficient input
+    dtype=torch.float64,      # precision of the computation; the tolerances use the larger of its and the input's eps
+) -> dict:                    # `rank_x`, `rank_y` (ranks of the centred sides) and `eps_x`, `eps_y` (precisions used)
     "The ranks CCA uses for `X` and `Y`, with the input precisions (`eps`) their tolerances came from."
     X, Y, (ex, ey) = _checked(X, Y, dtype)
     rx = _basis(centre(X, rescale=True), "X", method, ex)[0].shape[1]
@@ -144,7 +164,13 @@ def _svcca(X: torch.Tensor, Y: torch.Tensor, keep: float = 0.99, r2: bool = Fals
     rho = torch.linalg.svdvals(Ux.T @ Uy).clamp(0, 1)
     return (rho ** 2).mean() if r2 else rho.mean()
 
-def svcca(X, Y, keep: float = 0.99, r2: bool = False, dtype=torch.float64) -> float:
+def svcca(
+    X,                        # activations (n, p1): rows are inputs, numpy or torch
+    Y,                        # activations (n, p2) on the same inputs, in the same order
+    keep: float = 0.99,       # fraction of each side's variance (σ²) its kept top directions explain, in (0, 1]
+    r2: bool = False,         # False: mean canonical correlation ρ; True: mean ρ²
+    dtype=torch.float64,      # precision of the computation
+) -> float:                   # SVCCA similarity in [0, 1]; raises when the kept ranks k_X + k_Y >= n
     """SVCCA: keep the top singular directions explaining `keep` of each side's variance (σ²), then the mean
     canonical correlation (`r2=True`: mean ρ²). A similarity in [0, 1]."""
     _check_keep(keep)
@@ -167,7 +193,12 @@ def _pwcca(X: torch.Tensor, Y: torch.Tensor, method="svd", eps=(0.0, 0.0)) -> to
     alpha = (Xc.T @ H).abs().sum(0)                # α_i = Σ_j |⟨h_i, x_j⟩|
     return (alpha * rho).sum() / alpha.sum()
 
-def pwcca(X, Y, method: str = "svd", dtype=torch.float64) -> float:
+def pwcca(
+    X,                        # activations (n, p1): rows are inputs; its neurons give the weights; needs n > p1
+    Y,                        # activations (n, p2) on the same inputs, in the same order; needs n > p2
+    method: str = "svd",      # orthonormal basis: "svd" drops null directions, "qr" refuses rank-deficient input
+    dtype=torch.float64,      # precision of the computation
+) -> float:                   # projection-weighted mean canonical correlation, in [0, 1]; pwcca(X, Y) != pwcca(Y, X)
     """Projection-weighted CCA (Morcos et al. 2018), weights from `X`'s neurons: Σ αᵢρᵢ / Σ αᵢ. Asymmetric; a
     similarity in [0, 1]."""
     X, Y, eps = _checked(X, Y, dtype)

@@ -45,8 +45,13 @@ def _times_pow2(x: float, k: int) -> float:
     except OverflowError: return math.inf
 
 @renamed_args(Z_train="X_train", Z_test="X_test")
-def principal_features(X_train, X_test=None, relative: bool = True, dtype=torch.float64,
-                       names=("X_train", "X_test")) -> PrincipalFeatures:
+def principal_features(
+    X_train,                   # activations (n, p) of the training inputs, numpy or torch; n >= 2
+    X_test=None,               # activations (m, p) of the test inputs, same layer and layout; None: `X_train` again
+    relative: bool = True,     # divide by √(mean feature variance) of the training split: λ in those units
+    dtype=torch.float64,       # precision of the computation and of the result
+    names=("X_train", "X_test"),  # the two arguments' names, as error messages call them
+) -> PrincipalFeatures:        # train (n, r) and test (m, r) coordinates, variances σ, the scale s divided out, p
     "Centre `X_train` (and `X_test`) with the training mean, optionally rescale, rotate to the principal axes."
     X = as_matrix(X_train, names[0], dtype=dtype, min_rows=2)
     Xt = X if X_test is None else as_matrix(X_test, names[1], dtype=dtype, device=X.device)
@@ -103,8 +108,14 @@ def _ridge_from_pf(pf: PrincipalFeatures, T: torch.Tensor, lam: float) -> torch.
     return pf.test @ coef + tm
 
 @renamed_args(Z_train="X_train", Z_test="X_test")
-def ridge_head(X_train, targets, X_test=None, lam: float = 1e-2, relative: bool = True,
-               dtype=torch.float64) -> torch.Tensor:
+def ridge_head(
+    X_train,                   # activations (n, p) of the training inputs, where the head is fitted
+    targets,                   # real targets (n,) or (n, K) of the training inputs; the K columns are fitted together
+    X_test=None,               # activations (m, p) of the inputs to predict; None: the training inputs
+    lam: float = 1e-2,         # ridge penalty λ >= 0 (0: minimum-norm least squares), relative to the feature scale
+    relative: bool = True,     # divide by √(mean feature variance) of the training split: λ in those units
+    dtype=torch.float64,       # precision of the computation
+) -> torch.Tensor:             # test predictions (m, K), K = 1 for 1-D targets
     "Fit ridge regression (intercept, penalty `lam`) of `targets` (n,) or (n, K) on `X_train`; predict on `X_test`."
     lam = _check_lam(lam, "ridge")
     pf = principal_features(X_train, X_test, relative, dtype)
@@ -227,8 +238,16 @@ def _logistic_tasks(pf: PrincipalFeatures, codes: np.ndarray, classes: list, lam
     return out
 
 @renamed_args(Z_train="X_train", Z_test="X_test")
-def logistic_head(X_train, labels, X_test=None, lam: float = 1e-2, relative: bool = True, tol: float = 1e-7,
-                  max_iter: int = 5000, dtype=torch.float64) -> torch.Tensor:
+def logistic_head(
+    X_train,                   # activations (n, p) of the training inputs, where the heads are fitted
+    labels,                    # integer class labels (n,) or (n, K), one task per column, each with >= 2 classes
+    X_test=None,               # activations (m, p) of the inputs to predict; None: the training inputs
+    lam: float = 1e-2,         # L2 penalty λ > 0 on the weights (not the intercept), relative to the feature scale
+    relative: bool = True,     # divide by √(mean feature variance) of the training split: λ in those units
+    tol: float = 1e-7,         # a task stops when its preconditioned gradient norm falls below `tol`
+    max_iter: int = 5000,      # iterations per task; a task still above `tol` then raises a RuntimeWarning
+    dtype=torch.float64,       # precision of the computation (float32 runs the same solver in single precision)
+) -> torch.Tensor:             # test probabilities (K, m, C), classes sorted, zero-padded up to the most classes C
     "Multinomial logistic regression (L2 `lam`) of `labels` (n,) or (n, K) on `X_train`: test probabilities (K, m, C)."
     lam = _check_lam(lam, "logistic")
     pf = principal_features(X_train, X_test, relative, dtype)
@@ -263,15 +282,24 @@ def _total_variation(P1: torch.Tensor, P2: torch.Tensor) -> float:
     "`total_variation` of two checked probability tensors of the same shape."
     return float(0.5 * (P1 - P2).abs().sum(-1).mean())
 
-def disagreement(P1, P2) -> float:
+def disagreement(
+    P1,                        # first head's class scores or probabilities (m, C), or (K, m, C) for K tasks
+    P2,                        # second head's, the same shape
+) -> float:                    # fraction of inputs (over all tasks) whose argmax classes differ, in [0, 1]
     "Fraction of inputs where the two heads' argmax predictions differ; `P*` are (m, C) scores or probabilities."
     return _disagreement(*_scores(P1, P2))
 
-def total_variation(P1, P2) -> float:
+def total_variation(
+    P1,                        # first head's predicted class probabilities (m, C), or (K, m, C) for K tasks
+    P2,                        # second head's, the same shape
+) -> float:                    # mean of ½‖p1 − p2‖₁ over inputs (and tasks), in [0, 1] for probabilities
     "Mean over inputs of the total-variation distance ½‖p1 − p2‖₁ between two predicted class distributions."
     return _total_variation(*_scores(P1, P2))
 
-def regression_discrepancy(Y1, Y2) -> float:
+def regression_discrepancy(
+    Y1,                        # first head's test predictions (m,) or (m, K), one column per target
+    Y2,                        # second head's, the same shape
+) -> float:                    # in [0, 4]: 0 for proportional centred predictions, 2 uncorrelated, 4 opposite
     "2 − 2·Σ_t⟨ŷ1_t, ŷ2_t⟩ / √(Σ_t‖ŷ1_t‖² Σ_t‖ŷ2_t‖²) on predictions centred over the inputs; in [0, 4]."
     Y1, Y2 = as_pair(_col(Y1), _col(Y2), names=("Y1", "Y2"))
     if Y1.shape != Y2.shape:
@@ -287,10 +315,10 @@ def regression_discrepancy(Y1, Y2) -> float:
 @dataclass
 class TDResult:
     "Per-task transferred discrepancy with both heads' test scores; `.mean` (= `float(result)`) averages the tasks."
-    table: pd.DataFrame
-    head: dict
-    lam: float
-    relative: bool
+    table: pd.DataFrame   # one row per task: task, kind, head, discrepancy, [disagreement, tv, score_a, score_b], n_*
+    head: dict            # the head used per kind of task, e.g. {"classification": "logistic", "regression": "ridge"}
+    lam: float            # the penalty λ the heads were fitted with
+    relative: bool        # whether λ was relative to each side's mean feature variance
 
     @property
     def mean(self) -> float: return float(self.table["discrepancy"].mean())
@@ -425,10 +453,23 @@ def _test_targets(targets_test, m: int, tasks: dict):
 
 # %% ../nbs/20_td.ipynb #d93e1e70
 @renamed_args(Z1_train="X_train", Z2_train="Y_train", Z1_test="X_test", Z2_test="Y_test")
-def transferred_discrepancy(X_train, Y_train, targets_train, X_test, Y_test, targets_test=None, *,
-                            head: str | None = None, lam: float = 1e-2, relative: bool = True,
-                            discrepancy: str = "disagreement", kind: str | None = None,
-                            tol: float = 1e-7, max_iter: int = 5000, dtype=torch.float64) -> TDResult:
+def transferred_discrepancy(
+    X_train,                   # representation X (n, p1) of the training inputs, where the heads are fitted
+    Y_train,                   # representation Y (n, p2) of the same training inputs, in the same order
+    targets_train,             # training targets: (n,) one task, (n, K) K tasks, or a dict name -> (n,) or (n, k)
+    X_test,                    # X (m, p1) of the test inputs, where the two heads' predictions are compared
+    Y_test,                    # Y (m, p2) of the same test inputs
+    targets_test=None,         # the same tasks on the test inputs, only for the heads' scores; None: no scores
+    *,
+    head: str | None = None,   # "ridge", "logistic" (classification only), or None: logistic to classify, else ridge
+    lam: float = 1e-2,         # penalty λ of every head, >= 0 (> 0 for logistic heads)
+    relative: bool = True,     # divide by √(mean feature variance) of the training split: λ in those units
+    discrepancy: str = "disagreement",  # for classification: "disagreement" of argmax, or "tv" (logistic heads only)
+    kind: str | None = None,   # "classification" or "regression" for every task; None: integer/bool targets classify
+    tol: float = 1e-7,         # logistic solver's stopping tolerance on the preconditioned gradient norm
+    max_iter: int = 5000,      # logistic solver's iterations per task
+    dtype=torch.float64,       # precision of the computation
+) -> TDResult:                 # per-task table and summary; `.mean` (= `float(result)`) is the mean discrepancy
     "Transferred discrepancy between representations X and Y for one or many downstream tasks (see above)."
     lam = _check_options(head, discrepancy, lam)
     n = as_pair(X_train, Y_train, min_rows=2, dtype=dtype, names=("X_train", "Y_train"))[0].shape[0]
@@ -457,7 +498,13 @@ def _shrunk_basis(pf: PrincipalFeatures, lam: float):
     U = pf.train / pf.var.sqrt() / math.sqrt(pf.train.shape[0])
     return U, pf.var / (pf.var + lam)
 
-def td_ridge_random(X, Y, lam: float = 1.0, relative: bool = True, dtype=torch.float64) -> float:
+def td_ridge_random(
+    X,                         # activations (n, p1): rows are inputs, numpy or torch; n >= 4
+    Y,                         # activations (n, p2) on the same inputs, in the same order
+    lam: float = 1.0,          # ridge penalty λ >= 0, in units of each side's mean feature variance when `relative`
+    relative: bool = True,     # λ relative to each side's mean feature variance (TD then ignores isotropic scaling)
+    dtype=torch.float64,       # precision of the computation
+) -> float:                    # distance in [0, 2]: 0 for X = Y (or an orthogonal map of it)
     "Closed-form TD of in-sample ridge heads averaged over isotropic random regression targets; in [0, 2]."
     lam = _check_lam(lam, "ridge")
     X, Y = as_pair(X, Y, min_rows=2, dtype=dtype)
@@ -473,8 +520,17 @@ td_ridge_random = register_measure("td_ridge_random", td_ridge_random, kind="dis
                                  "targets, closed form; in [0, 2]")
 
 # %% ../nbs/20_td.ipynb #fe57be20
-def td_labels(X, Y, labels, head: str = "logistic", lam: float = 1e-2, test_size: float = 0.3, seed: int = 0,
-              discrepancy: str = "disagreement", relative: bool = True) -> float:
+def td_labels(
+    X,                         # activations (n, p1): rows are inputs, numpy or torch; n >= 10
+    Y,                         # activations (n, p2) on the same inputs, in the same order
+    labels,                    # integer class labels (n,) of the inputs: the downstream task
+    head: str = "logistic",    # "logistic" or "ridge" (regresses the one-hot labels, predicts the argmax)
+    lam: float = 1e-2,         # penalty λ of both heads (> 0 for logistic), relative to the feature scale
+    test_size: float = 0.3,    # fraction of the rows held out to compare the predictions on, in (0, 1)
+    seed: int = 0,             # seed of the train/test split (`seeded_split`)
+    discrepancy: str = "disagreement",  # "disagreement" of argmax predictions or "tv" (logistic heads only)
+    relative: bool = True,     # λ relative to each side's mean feature variance on the training rows
+) -> float:                    # TD on the test rows, in [0, 1]: 0 when the heads always agree
     "TD of the classification task `labels` on a seeded train/test split of the rows of X and Y (measure `td_labels`)."
     X, Y = as_pair(X, Y, min_rows=4)
     y = check_labels(labels, X.shape[0], "labels")
@@ -490,7 +546,11 @@ td_labels = register_measure("td_labels", td_labels, kind="distance", symmetric=
                                  "for the labels task")
 
 # %% ../nbs/20_td.ipynb #43fe0202
-def pca_top(X, k: int = 64, rtol: float = 1e-6) -> torch.Tensor:
+def pca_top(
+    X,                         # activations (n, p): rows are inputs, numpy or torch; n >= 2
+    k: int = 64,               # most principal components kept, a positive integer
+    rtol: float = 1e-6,        # components with singular value below rtol × the largest are dropped
+) -> torch.Tensor:             # float64 scores (n, <= k) of the centred X on its leading axes, by decreasing variance
     "Scores (n, ≤ k) of the centred `X` on its top-`k` principal axes; directions with s < `rtol`·s_max are dropped."
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"`k` must be a positive integer number of components, got {k!r}.")

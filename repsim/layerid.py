@@ -31,7 +31,11 @@ def _kind_of(kind) -> str:
     if isinstance(kind, str) and kind in MEASURES: return MEASURES[kind].kind
     raise ValueError(f"`kind` must be 'similarity', 'distance' or a registered measure name, got {kind!r}.")
 
-def identification_hits(S, kind="similarity", tol: float = 1e-9) -> pd.DataFrame:
+def identification_hits(
+    S,                         # rows: a's layers, columns: b's; a DataFrame labelled by layer, or a square array
+    kind="similarity",         # "similarity" (argmax wins), "distance" (argmin), or a measure's name or `Measure`
+    tol: float = 1e-9,         # relative tie tolerance: a hit leads by more than tol × max(1, |value|); ties miss
+) -> pd.DataFrame:             # per row of `S`: layer, best, margin, hit (<NA> where the row is not all finite)
     "Per row of the layer×layer matrix `S`: does the same layer win (argmax for similarities, argmin for distances)?"
     kind = _kind_of(kind)
     if isinstance(S, pd.DataFrame):
@@ -73,9 +77,9 @@ class LayerIDResult:
     matrices: dict                # (measure, model_a, model_b) -> layer×layer DataFrame (symmetrised)
     hits: pd.DataFrame            # measure, model_a, model_b, layer, best, margin, hit
     table: pd.DataFrame           # the tidy compare table
-    layers: list
-    models: list
-    scale: str = field(default_factory=get_scale)
+    layers: list                  # the layers compared, in the order of every matrix's rows and columns
+    models: list                  # the models' names, in order
+    scale: str = field(default_factory=get_scale)   # experiment scale it was computed at: "ci", "reference" or "full"
 
     def matrix(self, measure: str, model_a: str, model_b: str) -> pd.DataFrame:
         "The (symmetrised) layer×layer matrix of `measure` for the ordered pair (`model_a`, `model_b`)."
@@ -100,8 +104,12 @@ class LayerIDResult:
 def _has(table, measure, a, b):
     return bool(((table.measure == measure) & (table.model_a == a) & (table.model_b == b)).any())
 
-def identify_layers(table: pd.DataFrame, layers=None, symmetric: dict | None = None,
-                    tol: float = 1e-9) -> LayerIDResult:
+def identify_layers(
+    table: pd.DataFrame,       # tidy `compare` table over every pair of models (asymmetric measures: both ways)
+    layers=None,               # the layers to score, in order; None: the table's `layer_a` values, first seen first
+    symmetric: dict | None = None,  # measure name -> bool, overriding the registry's declaration
+    tol: float = 1e-9,         # relative tie tolerance: a hit leads by more than tol × max(1, |value|); ties miss
+) -> LayerIDResult:            # accuracy per measure, the (symmetrised) matrices, the hits and the table
     "Layer-identification accuracy of every measure in a tidy `compare` table (asymmetric measures: S + Sᵀ)."
     need = {"model_a", "model_b", "layer_a", "layer_b", "measure", "value", "kind"}
     if not isinstance(table, pd.DataFrame) or need - set(table.columns):
@@ -149,9 +157,19 @@ def identify_layers(table: pd.DataFrame, layers=None, symmetric: dict | None = N
     return LayerIDResult(pd.DataFrame(rows), mats, hits, table, layers, models, table.attrs.get("scale", get_scale()))
 
 # %% ../nbs/10_layer_identification.ipynb #d32d4600
-def layer_identification(models, data, measures=None, layers=None, layout=None, exclude=("logits",), n=None,
-                         tol: float = 1e-9, errors: str = "record", progress: bool = False,
-                         **compare_kwargs) -> LayerIDResult:
+def layer_identification(
+    models,                    # dict name -> nn.Module, or a list: >= 2 networks of one architecture, other seeds
+    data,                      # inputs every model sees, in one order: anything `compare` accepts, e.g. (x, y)
+    measures=None,             # registered names or `Measure`s (or one); None: `default_measures("layerid")`
+    layers=None,               # layer names every model has; None: the layers all models share, in the first's order
+    layout=None,               # layout for measures declared "any": "flatten", "pixels" or "pool"; None: "flatten"
+    exclude=("logits",),       # layer names left out (a string for one); the published protocol leaves out the logits
+    n=None,                    # use the first `n` inputs of `data`; None: all of them
+    tol: float = 1e-9,         # relative tie tolerance: a hit leads by more than tol × max(1, |value|); ties miss
+    errors: str = "record",    # "record": a failing comparison becomes NaN, counted as undefined; "raise": stop
+    progress: bool = False,    # show a progress bar over the comparisons
+    **compare_kwargs,          # passed on to `compare`, e.g. batch_size=, device=
+) -> LayerIDResult:            # accuracy per measure over every ordered pair of models, with matrices, hits and table
     "Kornblith et al. (2019) layer identification: accuracy of finding the same layer across seeds, per measure."
     named = named_models(models)
     if len(named) < 2:
@@ -184,14 +202,21 @@ def layer_identification(models, data, measures=None, layers=None, layout=None, 
     return identify_layers(table, layers, symmetric={m.name: m.symmetric for m in ms}, tol=tol)
 
 # %% ../nbs/10_layer_identification.ipynb #00a9e461
-def with_layout(measure, layout: str) -> Measure:
+def with_layout(
+    measure,                   # a registered measure's name or a `Measure`
+    layout: str,               # conv-map layout to compute it on: "flatten", "pixels" or "pool"
+) -> Measure:                  # a copy of the measure (same name and properties) with only its layout changed
     "A copy of `measure` (name or `Measure`) computed on conv-map `layout` instead of the layout it declares."
     from repsim.activations import LAYOUTS
     if layout not in LAYOUTS or layout == "raw":
         raise ValueError(f"`layout` must be one of {[l for l in LAYOUTS if l != 'raw']}, got {layout!r}.")
     return dataclasses.replace(get_measure(measure), layout=layout)
 
-def jackknife(hits: pd.DataFrame, stat, level: float = 0.95) -> dict:
+def jackknife(
+    hits: pd.DataFrame,        # a `LayerIDResult.hits` table (columns model_a, model_b, …) over at least 3 networks
+    stat,                      # function of such a table returning a number, e.g. its accuracy
+    level: float = 0.95,       # confidence level of the normal interval, in (0, 1)
+) -> dict:                     # estimate, se, lo, hi (estimate ∓ z·se, not clipped) and n_networks
     """`stat(hits)` with a leave-one-network-out jackknife standard error and normal `level` interval; `hits` is a
     `LayerIDResult.hits` table (columns model_a, model_b, ...), `stat` a function of such a table."""
     from scipy.stats import norm
@@ -217,7 +242,10 @@ def _hits_of(result) -> pd.DataFrame:
     raise TypeError(f"`result` must be a LayerIDResult or its `hits` table (columns {sorted(need)}), got "
                     f"{type(result).__name__}.")
 
-def accuracy_intervals(result, level: float = 0.95) -> pd.DataFrame:
+def accuracy_intervals(
+    result,                    # a `LayerIDResult` or its `hits` table, over at least 3 networks
+    level: float = 0.95,       # confidence level of each interval, in (0, 1)
+) -> pd.DataFrame:             # one row per measure: measure, accuracy, se, lo, hi (clipped to [0, 1]), n_trials
     "Accuracy per measure of a `LayerIDResult` (or its hits) with its jackknife standard error and `level` interval."
     rows = []
     for meas, h in _hits_of(result).groupby("measure", sort=False):
@@ -226,7 +254,12 @@ def accuracy_intervals(result, level: float = 0.95) -> pd.DataFrame:
                          n_trials=int(h.hit.notna().sum())))
     return pd.DataFrame(rows)
 
-def accuracy_difference(result, a: str, b: str, level: float = 0.95) -> dict:
+def accuracy_difference(
+    result,                    # a `LayerIDResult` or its `hits` table, over at least 3 networks
+    a: str,                    # name of the measure whose accuracy is taken
+    b: str,                    # name of the measure whose accuracy is subtracted (on the trials defined for both)
+    level: float = 0.95,       # confidence level of the paired interval, in (0, 1)
+) -> dict:                     # `jackknife`'s dict (estimate, se, lo, hi, n_networks) of acc(a) − acc(b)
     "Accuracy of measure `a` minus that of `b` on the same trials, with a paired jackknife `level` interval."
     h = _hits_of(result)
     for m in (a, b):
@@ -238,8 +271,14 @@ def accuracy_difference(result, a: str, b: str, level: float = 0.95) -> dict:
     return jackknife(w, lambda d: float((d.hit_a.astype(float) - d.hit_b.astype(float)).mean()), level)
 
 # %% ../nbs/10_layer_identification.ipynb #62bef6ed
-def plot_identification(result: LayerIDResult, model_a: str, model_b: str, measures=None, ncols: int = 4,
-                        size: float = 2.6):
+def plot_identification(
+    result: LayerIDResult,     # from `layer_identification` or `identify_layers`
+    model_a: str,              # model whose layers are the rows
+    model_b: str,              # model whose layers are the columns
+    measures=None,             # measures to draw, one panel each, in order; None: every measure of `result`
+    ncols: int = 4,            # panels per row of the grid
+    size: float = 2.6,         # width and height of one panel, in inches
+) -> "matplotlib.figure.Figure":  # the grid of heatmaps
     """Heatmap grid, one panel per measure, of the layer×layer matrices of (`model_a`, `model_b`) with each row's
     pick marked."""
     if not isinstance(result, LayerIDResult):

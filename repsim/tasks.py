@@ -27,13 +27,13 @@ from .activations import get_activations, list_layers
 @dataclass
 class Task:
     "A named downstream task: `task(x, y)` returns its targets on inputs `x` with source labels `y`."
-    name: str
+    name: str                   # the registry name, e.g. "random_partition"
     kind: str                   # "classification" or "regression"
-    fn: Callable
-    family: str
-    params: dict = field(default_factory=dict)
-    needs_labels: bool = False
-    description: str = ""
+    fn: Callable                # fn(x, y, **params): integer labels (N,) or real targets (N,) / (N, k) of x (float64)
+    family: str                 # the family it belongs to: "source", "derived", "input", "random" or your own
+    params: dict = field(default_factory=dict)   # parameter values bound to `fn`; {}: `fn`'s keyword defaults
+    needs_labels: bool = False  # whether `fn` reads the source labels `y` (calling without them raises)
+    description: str = ""       # one line, shown by `list_tasks`
 
     @property
     def id(self) -> str:
@@ -58,7 +58,13 @@ class Task:
 # %% ../nbs/21_td_tasks.ipynb #8cbab245
 TASKS: dict[str, Task] = {}
 
-def register_task(name: str, kind: str, family: str, needs_labels: bool = False, description: str = ""):
+def register_task(
+    name: str,                  # the registry name; a name registered before is replaced
+    kind: str,                  # "classification" (fn returns integer labels) or "regression" (real targets)
+    family: str,                # the family it is listed under, e.g. "derived" or your own
+    needs_labels: bool = False, # whether fn reads the source labels `y`
+    description: str = "",      # one line for `list_tasks`; "": the first line of fn's docstring
+) -> Callable:                  # a decorator: registers fn(x, y, **params) and returns fn unchanged
     "Register `fn(x, y, **params)` as task `name`; keyword defaults of `fn` are the task's parameters."
     if kind not in ("classification", "regression"):
         raise ValueError(f"`kind` must be 'classification' or 'regression', got {kind!r}.")
@@ -68,7 +74,10 @@ def register_task(name: str, kind: str, family: str, needs_labels: bool = False,
         return fn
     return deco
 
-def get_task(name, **params) -> Task:
+def get_task(
+    name,                       # a registered task's name, or a `Task` (returned as it is)
+    **params,                   # values for the task's own parameters (the keyword arguments of its fn)
+) -> Task:                      # the task with those parameters bound; its `id` names them
     "The registered task `name` with parameters `params` (a `Task` passes through)."
     if isinstance(name, Task): return name
     if name not in TASKS:
@@ -81,7 +90,8 @@ def get_task(name, **params) -> Task:
     if bad: raise ValueError(f"Task {name!r} has no parameter(s) {bad}; its parameters are {own}.")
     return Task(t.name, t.kind, t.fn, t.family, dict(params), t.needs_labels, t.description)
 
-def list_tasks() -> pd.DataFrame:
+def list_tasks(
+) -> pd.DataFrame:              # one row per registered task: name, kind, family, needs_labels, parameters, description
     "The task registry as a table."
     def params(t): return ", ".join(f"{k}={p.default}" for k, p in inspect.signature(t.fn).parameters.items()
                                     if k not in ("x", "y"))
@@ -158,7 +168,11 @@ def _random_linear(x, y, k=1, seed=0):
     return f @ G / np.sqrt(f.shape[1])
 
 # %% ../nbs/21_td_tasks.ipynb #7c310b75
-def task_family(family: str = "all", seeds=(0, 1), k_way: int = 3) -> list[Task]:
+def task_family(
+    family: str = "all",        # "source", "derived", "input", "random", "classification", "regression" or "all"
+    seeds=(0, 1),               # one random binary and one `k_way` partition per seed, and one random_linear per seed
+    k_way: int = 3,             # number of groups of the second random partition of each seed
+) -> list[Task]:                # the family's tasks, in a fixed order
     "Tasks of a family: 'source', 'derived', 'input', 'random', 'classification', 'regression' or 'all'."
     fams = {
         "source": [get_task("source")],
@@ -185,13 +199,18 @@ def _xy(data, name="data"):
                         f"{type(data).__name__}.")
     return x, torch.as_tensor(check_labels(y, len(x), f"{name} labels"))
 
-def resolve_tasks(tasks) -> list[Task]:
+def resolve_tasks(
+    tasks,                      # a family name, a task name, a `Task`, or a list of task names and `Task`s
+) -> list[Task]:                # the tasks, in order
     "A family name, a task name, a `Task`, or a list of names/`Task`s → list of `Task`s."
     if isinstance(tasks, str): return task_family(tasks) if tasks in _FAMILIES else [get_task(tasks)]
     if isinstance(tasks, Task): return [tasks]
     return [get_task(t) for t in tasks]
 
-def make_targets(tasks, data) -> dict:
+def make_targets(
+    tasks,                      # a family name, a task name, a `Task`, or a list of task names and `Task`s
+    data,                       # an `ImageDataset` (with .x, .y) or an (x, y) pair: inputs and integer source labels
+) -> dict:                      # task id -> targets: int64 labels (N,) or float64 targets (N, k)
     "Evaluate `tasks` (names, `Task`s, or a family name) on `data` → {task id: targets}."
     x, y = _xy(data)
     return {t.id: t(x, y) for t in resolve_tasks(tasks)}
@@ -212,9 +231,22 @@ def _train_test(data, test_data, test_size: float, seed: int):
     return (x[tr], y[tr]), (x[te], y[te])
 
 # %% ../nbs/21_td_tasks.ipynb #b99037e6
-def model_td(model_a, model_b, data, layer_a: str | None = None, layer_b: str | None = None, tasks="all", *,
-             test_data=None, test_size: float = 0.3, seed: int = 0, layout: str = "flatten", batch_size: int = 256,
-             device=None, **kwargs) -> TDResult:
+def model_td(
+    model_a,                    # first network (nn.Module)
+    model_b,                    # second network; it may have another architecture
+    data,                       # `ImageDataset` or (x, y) pair; heads fit on its training split (all, with `test_data`)
+    layer_a: str | None = None, # layer of `model_a` (see `list_layers`); None: its last comparable layer before logits
+    layer_b: str | None = None, # layer of `model_b`; None: its last comparable layer before the logits
+    tasks="all",                # a family name, a task name, a `Task`, or a list of task names and `Task`s
+    *,
+    test_data=None,             # inputs and labels where the heads' predictions are compared; None: held out of `data`
+    test_size: float = 0.3,     # fraction of `data` held out when `test_data` is None, in (0, 1)
+    seed: int = 0,              # seed of that split (`seeded_split`)
+    layout: str = "flatten",    # conv-map layout of the activations: "flatten", "pixels" or "pool"
+    batch_size: int = 256,      # inputs per forward pass when capturing activations
+    device=None,                # where the models run; None: their parameters' device
+    **kwargs,                   # passed on to `transferred_discrepancy`: head, lam, relative, discrepancy, tol, ...
+) -> TDResult:                  # per-task TD table, with `layer_a` and `layer_b` as its first columns
     "Transferred discrepancy between layer `layer_a` of `model_a` and `layer_b` of `model_b` on `tasks` (see above)."
     layer_a = layer_a or _default_layer(model_a, "layer_a")
     layer_b = layer_b or _default_layer(model_b, "layer_b")
