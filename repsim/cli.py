@@ -542,12 +542,13 @@ def _save_figure(fig, path):
 
 def _heatmap_files(df, m, shown, path, key, memo):
     "Write the heatmap PNG and SVG of measure `m`: copied from the memo when `key` names a drawn one, else drawn."
-    import matplotlib.pyplot as plt, shutil
+    import shutil
     src = None if memo is None or key is None else memo / "figures" / key
     files = [(path.with_suffix(e), src.with_suffix(e) if src is not None else None) for e in (".png", ".svg")]
     if src is not None and all(f.exists() for _, f in files):
         for dst, f in files: atomic_write(dst, lambda t: shutil.copyfile(f, t))
-        return
+        return                                      # a memoised figure is copied: matplotlib is never imported
+    import matplotlib.pyplot as plt
     fig = heatmap_panels(df, m, shown)
     _save_figure(fig, path); plt.close(fig)
     if src is not None:
