@@ -54,8 +54,8 @@ def _unit_centred(Xc, name):
 
 def _svdvals(M: torch.Tensor) -> torch.Tensor:
     """Singular values of `M`. A CPU matrix outside the autograd graph goes to LAPACK's divide-and-conquer `gesdd`
-    through scipy (measured 1.35× faster than torch's on this project's CPU for 500 × 500 float64, equal to
-    rounding); anything else, or a rare non-convergence, to `torch.linalg.svdvals`."""
+    through scipy (the faster of the two on this project's CPU; the values agree to rounding);
+    anything else, or a rare non-convergence, to `torch.linalg.svdvals`."""
     if _syrkable(M) and min(M.shape) > 1:
         from scipy.linalg import svdvals, LinAlgError
         try:
